@@ -1,0 +1,88 @@
+"""Parsing the command line and turning every failure into one plain sentence and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import platformdirs
+
+from app import __version__
+from app.cli import check_command, vault_commands
+from app.cli.common import EXIT_FAILURE, CommandError
+from app.database.errors import DatabaseError
+from app.services.errors import ServiceError
+
+log = logging.getLogger("app")
+
+# Each module adds its subcommands; a new group of commands is one more entry here.
+COMMAND_MODULES = (vault_commands, check_command)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m app",
+        description="Circlekeeper: check-ins, goals and attendance for virtual IOP groups. "
+        "With no command, starts the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"Circlekeeper {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="the vault's folder (default: $CIRCLEKEEPER_DATA_DIR, else the platform's "
+        "data folder)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    func = getattr(args, "func", None)
+    if func is None:
+        from app.bootstrap import run_window
+
+        return run_window(args)
+    try:
+        return int(func(args))
+    except (CommandError, ServiceError, DatabaseError) as error:
+        print(f"circlekeeper: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("circlekeeper: interrupted; nothing more was written.", file=sys.stderr)
+        return 130
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"circlekeeper: {error.strerror or error}{where}.", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as error:  # the last line of defence: a sentence, the details in a file
+        path = write_crash_report(error)
+        print(
+            f"circlekeeper: an unexpected error stopped the command ({type(error).__name__}); "
+            f"nothing was half-written. Details are in {path}.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+
+
+def write_crash_report(error: BaseException) -> Path:
+    """Append the traceback (never locals, so never a secret) to the log folder's crash file."""
+    import traceback
+
+    folder = Path(platformdirs.user_log_dir("Circlekeeper", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "crash.log"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("".join(traceback.format_exception(error)))
+    return path

@@ -1,0 +1,1 @@
+"""Opening the encrypted SQLCipher engine, its pragmas and its migrations; Qt-free."""

@@ -1,0 +1,208 @@
+"""The SQLCipher engine: a raw 256-bit key, the pragmas, and the cipher settings we insist on."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, pool
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.pysqlcipher import SQLiteDialect_pysqlcipher
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.database.errors import CipherSettingsMismatch, DatabaseNotFound, DatabaseUnreadable
+
+log = logging.getLogger(__name__)
+
+KEY_BYTES = 32
+PAGE_CACHE_KIB = (
+    64 * 1024
+)  # 64 MiB: bulk writes into SQLCipher are ~4x slower with the 2 MiB default
+
+# SQLCipher 4's defaults. A build with other defaults could write files other builds can't read.
+EXPECTED_CIPHER_SETTINGS = {
+    "cipher_page_size": "4096",
+    "cipher_hmac_algorithm": "HMAC_SHA512",
+    "cipher_kdf_algorithm": "PBKDF2_HMAC_SHA512",
+    "cipher_use_hmac": "1",
+    "cipher_plaintext_header_size": "0",
+}
+
+CONNECTION_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA secure_delete = ON",
+    "PRAGMA temp_store = MEMORY",
+    f"PRAGMA cache_size = -{PAGE_CACHE_KIB}",
+    "PRAGMA busy_timeout = 5000",
+)
+
+
+class RawKeySQLCipherDialect(SQLiteDialect_pysqlcipher):
+    """SQLAlchemy's ``sqlite+pysqlcipher`` dialect, keyed by a connect hook instead of the URL.
+
+    The stock dialect reads the passphrase from the URL's password, which would put the key
+    into a string that SQLAlchemy may log or echo. Here the URL carries only the path and
+    ``open_engine`` installs the key with ``PRAGMA key = "x'…'"`` on every new connection.
+    """
+
+    supports_statement_cache = True
+
+    def on_connect_url(self, url: URL) -> Any:
+        # Skip the parent's "pragma key=<url password>"; keep pysqlite's own setup.
+        return SQLiteDialect_pysqlite.on_connect_url(self, url)
+
+    @classmethod
+    def get_pool_class(cls, url: URL) -> type[pool.Pool]:
+        # One connection per unit of work, shared across threads (the task runner's workers).
+        return pool.QueuePool
+
+
+registry.register("sqlite.pysqlcipher_rawkey", __name__, "RawKeySQLCipherDialect")
+
+
+def _execute_key(dbapi_connection: Any, key: bytes) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        # Silence SQLCipher's own stderr logging before anything can log (e.g. a wrong key).
+        cursor.execute("PRAGMA cipher_log_level = NONE")
+        cursor.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    finally:
+        cursor.close()
+
+
+def verify_key(path: Path, key: bytes) -> None:
+    """Raise ``DatabaseUnreadable`` unless ``key`` opens ``path``; never writes to the file."""
+    import sqlcipher3
+
+    if not path.is_file():
+        raise DatabaseNotFound(path)
+    # Read-only URI: a wrong key must not leave a -wal, -shm or a new file behind.
+    connection = sqlcipher3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        _execute_key(connection, key)
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError:
+        raise DatabaseUnreadable(path) from None
+    finally:
+        connection.close()
+
+
+def _check_cipher_settings(dbapi_connection: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        version = cursor.execute("PRAGMA cipher_version").fetchone()
+        if not version or not str(version[0]).startswith("4."):
+            raise CipherSettingsMismatch("cipher_version", str(version), "SQLCipher 4")
+        for name, expected in EXPECTED_CIPHER_SETTINGS.items():
+            row = cursor.execute(f"PRAGMA {name}").fetchone()
+            found = str(row[0]) if row else "nothing"
+            if found != expected:
+                raise CipherSettingsMismatch(name, found, expected)
+    finally:
+        cursor.close()
+
+
+def open_engine(path: Path, key: bytes, *, create: bool = False) -> Engine:
+    """An engine on the SQLCipher file ``path`` keyed with the raw ``key``.
+
+    Unless ``create`` is set, the file must exist and ``key`` must open it; otherwise nothing
+    is written and ``DatabaseNotFound`` or ``DatabaseUnreadable`` is raised.
+    """
+    if len(key) != KEY_BYTES:
+        raise ValueError("the database key must be 32 bytes")
+    if create:
+        if path.exists():
+            raise FileExistsError(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        verify_key(path, key)
+
+    url = URL.create("sqlite+pysqlcipher_rawkey", database=str(path))
+    engine = create_engine(
+        url,
+        poolclass=pool.QueuePool,
+        pool_size=4,
+        max_overflow=8,
+        connect_args={"check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect", insert=True)
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        import sqlcipher3
+
+        try:
+            _execute_key(dbapi_connection, key)
+            _check_cipher_settings(dbapi_connection)
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                for pragma in CONNECTION_PRAGMAS:
+                    cursor.execute(pragma).fetchall()
+            finally:
+                cursor.close()
+        except sqlcipher3.DatabaseError:
+            # Never chain the driver's error: keep the key's statement out of any traceback.
+            raise DatabaseUnreadable(path) from None
+
+    # pysqlite's default (deferred BEGIN issued lazily by the driver) loses SAVEPOINTs and
+    # lets a reader upgrade to a writer mid-transaction; begin explicitly instead.
+    @event.listens_for(engine, "connect")
+    def _autocommit_driver(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    if create:
+        with engine.connect():  # the first keyed connection writes the encrypted header
+            pass
+    return engine
+
+
+_IMMEDIATE = "circlekeeper_begin_immediate"
+
+
+class Database:
+    """Short units of work on one engine: ``read()`` for queries, ``write()`` for changes.
+
+    Writers begin with ``BEGIN IMMEDIATE`` so that two writers queue on the busy timeout
+    instead of failing when a deferred reader tries to upgrade; readers never block on them
+    (WAL). Both commit on success and roll back on any exception, with nothing in between.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.reader: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
+        self.writer: sessionmaker[Session] = sessionmaker(
+            engine.execution_options(**{_IMMEDIATE: True}), expire_on_commit=False
+        )
+        self._flush_hook: Callable[[Session, Any, Any], None] | None = None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.reader.begin() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self.writer.begin() as session:
+            yield session
+
+    def on_write_flush(self, hook: Callable[[Session, Any, Any], None]) -> None:
+        """Install the one ``before_flush`` hook of writer sessions (the services' stamping)."""
+        if self._flush_hook is not None:
+            raise RuntimeError("this database already has its write hook")
+        self._flush_hook = hook
+        event.listen(self.writer, "before_flush", hook)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

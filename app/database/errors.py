@@ -1,0 +1,43 @@
+"""What can go wrong when opening a database, each with a sentence a user can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DatabaseError(Exception):
+    """Base of the errors this layer raises; ``str()`` is a plain sentence for the user."""
+
+
+class DatabaseNotFound(DatabaseError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"There is no Circlekeeper database at {path}.")
+        self.path = path
+
+
+class DatabaseUnreadable(DatabaseError):
+    """The key does not open the file, or the file is damaged; the file was not changed."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"The database {path} cannot be read with this key: it is damaged, or it belongs "
+            "to another vault. It was left untouched."
+        )
+        self.path = path
+
+
+class CipherSettingsMismatch(DatabaseError):
+    def __init__(self, setting: str, found: str, expected: str) -> None:
+        super().__init__(
+            f"The encryption library reports {setting} = {found}, but Circlekeeper needs "
+            f"{expected}; the database was not opened."
+        )
+
+
+class DatabaseTooNew(DatabaseError):
+    def __init__(self, path: Path, revision: str) -> None:
+        super().__init__(
+            f"The database {path} was written by a newer version of Circlekeeper "
+            f"(schema {revision}); update the app to open it. It was left untouched."
+        )
+        self.path = path

@@ -1,0 +1,75 @@
+"""Schema migrations at open: back up first, refuse a database from a newer app."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from app.database.errors import DatabaseTooNew
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def backup_copy(engine: Engine, destination: Path) -> None:
+    """Write an encrypted copy (same key) of the database to ``destination`` atomically."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(destination.name + ".partial")
+    partial.unlink(missing_ok=True)
+    raw = engine.raw_connection()
+    try:
+        raw.cursor().execute("VACUUM INTO ?", (str(partial),))
+    finally:
+        raw.close()
+    partial.replace(destination)
+
+
+def upgrade(engine: Engine, database_path: Path, to: str = "head") -> Path | None:
+    """Bring the schema to ``to``; returns the backup written first, if any was needed.
+
+    A database whose revision this app doesn't know came from a newer app: it is refused
+    with ``DatabaseTooNew`` and not touched.
+    """
+    config = _config()
+    scripts = ScriptDirectory.from_config(config)
+    current = current_revision(engine)
+    target = scripts.get_current_head() if to == "head" else to
+    if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
+        raise DatabaseTooNew(database_path, current)
+    if current == target:
+        return None
+    backup = None
+    if current is not None:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup = database_path.with_name(f"{database_path.stem}.before-{target}-{stamp}.db")
+        backup_copy(engine, backup)
+        log.info("backed up the database before migrating from %s to %s", current, target)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, to)
+    return backup

@@ -1,0 +1,249 @@
+"""Enrollments: joining a cohort, the waitlist, moving, graduating and discharging."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.services import validation as check
+from app.services.context import ServiceContext
+from app.services.errors import InvalidInput
+from app.services.lookup import live
+from models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Participant
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollmentRow:
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    participant_name: str
+    cohort_id: uuid.UUID
+    start_date: dt.date
+    end_date: dt.date | None
+    status: EnrollmentStatus
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollResult:
+    """The new enrollment, and a warning to show when it takes the cohort past capacity."""
+
+    enrollment: EnrollmentRow
+    capacity_warning: str | None
+
+
+ENDING_STATUSES = (
+    EnrollmentStatus.GRADUATED,
+    EnrollmentStatus.DISCHARGED,
+    EnrollmentStatus.WITHDREW,
+)
+
+
+def to_row(enrollment: Enrollment, name: str) -> EnrollmentRow:
+    return EnrollmentRow(
+        enrollment.id,
+        enrollment.participant_id,
+        name,
+        enrollment.cohort_id,
+        enrollment.start_date,
+        enrollment.end_date,
+        enrollment.status,
+        enrollment.reason,
+    )
+
+
+class EnrollmentService:
+    """Who is in which cohort, and how each stay ended. Nothing is deleted outright."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def enroll(
+        self,
+        participant_id: uuid.UUID,
+        cohort_id: uuid.UUID,
+        *,
+        start_date: dt.date | None = None,
+        waitlist: bool = False,
+    ) -> EnrollResult:
+        start = start_date or self._context.today()
+        with self._context.database.write() as db:
+            participant = live(db, Participant, participant_id, "participant")
+            cohort = live(db, Cohort, cohort_id, "cohort")
+            if cohort.status is not CohortStatus.ACTIVE:
+                raise InvalidInput(
+                    "cohort", f"{cohort.name} is {cohort.status.value}; it takes no one new."
+                )
+            if _open_enrollment(db, participant_id, cohort_id) is not None:
+                raise InvalidInput(
+                    "cohort", f"{participant.display_name} is already in {cohort.name}."
+                )
+            status = EnrollmentStatus.WAITLIST if waitlist else EnrollmentStatus.ACTIVE
+            enrollment = Enrollment(
+                participant_id=participant_id,
+                cohort_id=cohort_id,
+                start_date=start,
+                status=status,
+                reason="",
+            )
+            db.add(enrollment)
+            db.flush()
+            warning = capacity_warning(db, cohort) if status is EnrollmentStatus.ACTIVE else None
+            return EnrollResult(to_row(enrollment, participant.display_name), warning)
+
+    def activate(self, enrollment_id: uuid.UUID, *, on: dt.date | None = None) -> EnrollmentRow:
+        """Move someone from the waitlist into the group."""
+        with self._context.database.write() as db:
+            enrollment = live(db, Enrollment, enrollment_id, "enrollment")
+            if enrollment.status is not EnrollmentStatus.WAITLIST:
+                raise InvalidInput(
+                    "status", "Only someone on the waitlist can be moved into the group."
+                )
+            enrollment.status = EnrollmentStatus.ACTIVE
+            enrollment.start_date = on or self._context.today()
+            return self._row(db, enrollment)
+
+    def end(
+        self,
+        enrollment_id: uuid.UUID,
+        status: EnrollmentStatus,
+        *,
+        reason: str = "",
+        on: dt.date | None = None,
+    ) -> EnrollmentRow:
+        """Graduate, discharge (a reason is required) or record a withdrawal."""
+        status = check.choice("status", status, EnrollmentStatus)
+        if status not in ENDING_STATUSES:
+            raise InvalidInput("status", "A stay ends by graduating, a discharge or a withdrawal.")
+        reason = check.text("reason", reason, max_length=1000)
+        if status is EnrollmentStatus.DISCHARGED and not reason:
+            raise InvalidInput("reason", "A discharge needs a reason.")
+        end_date = on or self._context.today()
+        with self._context.database.write() as db:
+            enrollment = live(db, Enrollment, enrollment_id, "enrollment")
+            if not enrollment.status.is_open:
+                raise InvalidInput(
+                    "status", f"This stay already ended ({enrollment.status.value})."
+                )
+            check.date_order("end_date", enrollment.start_date, end_date)
+            enrollment.status = status
+            enrollment.end_date = end_date
+            enrollment.reason = reason
+            return self._row(db, enrollment)
+
+    def move(
+        self, enrollment_id: uuid.UUID, to_cohort_id: uuid.UUID, *, on: dt.date | None = None
+    ) -> EnrollResult:
+        """End the stay in one cohort and begin one in another, in one unit of work."""
+        day = on or self._context.today()
+        with self._context.database.write() as db:
+            enrollment = live(db, Enrollment, enrollment_id, "enrollment")
+            target = live(db, Cohort, to_cohort_id, "cohort")
+            if not enrollment.status.is_open:
+                raise InvalidInput("status", "Only a current member can be moved.")
+            if to_cohort_id == enrollment.cohort_id:
+                raise InvalidInput("cohort", "They are already in that cohort.")
+            if target.status is not CohortStatus.ACTIVE:
+                raise InvalidInput(
+                    "cohort", f"{target.name} is {target.status.value}; it takes no one new."
+                )
+            if _open_enrollment(db, enrollment.participant_id, to_cohort_id) is not None:
+                raise InvalidInput("cohort", f"They are already in {target.name}.")
+            check.date_order("end_date", enrollment.start_date, day, label="move date")
+            was_waiting = enrollment.status is EnrollmentStatus.WAITLIST
+            enrollment.status = EnrollmentStatus.WITHDREW
+            enrollment.end_date = day
+            enrollment.reason = f"moved to {target.name}"
+            moved = Enrollment(
+                participant_id=enrollment.participant_id,
+                cohort_id=to_cohort_id,
+                start_date=day,
+                status=EnrollmentStatus.WAITLIST if was_waiting else EnrollmentStatus.ACTIVE,
+                reason="",
+            )
+            db.add(moved)
+            db.flush()
+            return EnrollResult(self._row(db, moved), capacity_warning(db, target))
+
+    def for_cohort(
+        self, cohort_id: uuid.UUID, *, include_ended: bool = False
+    ) -> list[EnrollmentRow]:
+        with self._context.database.read() as db:
+            query = (
+                select(Enrollment, Participant.display_name)
+                .join(Participant, Participant.id == Enrollment.participant_id)
+                .where(Enrollment.cohort_id == cohort_id, Enrollment.deleted.is_(False))
+                .order_by(Participant.display_name)
+            )
+            if not include_ended:
+                query = query.where(
+                    Enrollment.status.in_([EnrollmentStatus.ACTIVE, EnrollmentStatus.WAITLIST])
+                )
+            return [to_row(e, name) for e, name in db.execute(query)]
+
+    def for_participant(self, participant_id: uuid.UUID) -> list[EnrollmentRow]:
+        with self._context.database.read() as db:
+            name = live(db, Participant, participant_id, "participant").display_name
+            rows = db.scalars(
+                select(Enrollment)
+                .where(Enrollment.participant_id == participant_id, Enrollment.deleted.is_(False))
+                .order_by(Enrollment.start_date)
+            )
+            return [to_row(e, name) for e in rows]
+
+    @staticmethod
+    def _row(db: Session, enrollment: Enrollment) -> EnrollmentRow:
+        name = live(db, Participant, enrollment.participant_id, "participant").display_name
+        db.flush()
+        return to_row(enrollment, name)
+
+
+def _open_enrollment(
+    db: Session, participant_id: uuid.UUID, cohort_id: uuid.UUID
+) -> Enrollment | None:
+    return db.scalars(
+        select(Enrollment).where(
+            Enrollment.participant_id == participant_id,
+            Enrollment.cohort_id == cohort_id,
+            Enrollment.status.in_([EnrollmentStatus.ACTIVE, EnrollmentStatus.WAITLIST]),
+            Enrollment.deleted.is_(False),
+        )
+    ).first()
+
+
+def active_count(db: Session, cohort_id: uuid.UUID) -> int:
+    return (
+        db.scalar(
+            select(func.count()).where(
+                Enrollment.cohort_id == cohort_id,
+                Enrollment.status == EnrollmentStatus.ACTIVE,
+                Enrollment.deleted.is_(False),
+            )
+        )
+        or 0
+    )
+
+
+def require_member(db: Session, participant_id: uuid.UUID, cohort_id: uuid.UUID) -> None:
+    """Refuse a record about someone who never belonged to the cohort."""
+    enrolled = db.scalar(
+        select(Enrollment.id).where(
+            Enrollment.participant_id == participant_id,
+            Enrollment.cohort_id == cohort_id,
+            Enrollment.deleted.is_(False),
+        )
+    )
+    if enrolled is None:
+        raise InvalidInput("participant", "This person is not enrolled in the session's cohort.")
+
+
+def capacity_warning(db: Session, cohort: Cohort) -> str | None:
+    """A sentence when the cohort has more active members than its capacity."""
+    active = active_count(db, cohort.id)
+    if active <= cohort.capacity:
+        return None
+    return f"{cohort.name} now has {active} active members, over its capacity of {cohort.capacity}."

@@ -1,0 +1,89 @@
+"""Integrity checks, row counts and a content digest two machines can compare."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+
+from app.database.engine import Database
+from models import Base
+from models.base import SyncColumns
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrityReport:
+    integrity: str  # "ok" or what is wrong
+    counts: dict[str, int]
+    digest: str  # SHA-256 hex over the canonical dump of the live synced rows
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity == "ok"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"integrity": self.integrity, "counts": self.counts, "digest": self.digest}
+
+
+def synced_tables() -> list[str]:
+    """Names of the tables whose rows travel in bundles, sorted."""
+    return sorted(
+        str(mapper.local_table.name)
+        for mapper in Base.registry.mappers
+        if issubclass(mapper.class_, SyncColumns)
+    )
+
+
+def all_tables() -> list[str]:
+    return sorted(Base.metadata.tables)
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def check(database: Database) -> IntegrityReport:
+    """Run SQLCipher's and SQLite's integrity checks, count rows, digest live synced rows."""
+    problems: list[str] = []
+    raw = database.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cipher = [str(row[0]) for row in cursor.execute("PRAGMA cipher_integrity_check")]
+        problems.extend(cipher)
+        sqlite = [str(row[0]) for row in cursor.execute("PRAGMA integrity_check")]
+        if sqlite != ["ok"]:
+            problems.extend(sqlite)
+        fk = cursor.execute("PRAGMA foreign_key_check").fetchall()
+        if fk:
+            problems.append(f"{len(fk)} rows refer to missing rows")
+    finally:
+        raw.close()
+
+    counts: dict[str, int] = {}
+    digest = hashlib.sha256()
+    with database.read() as session:
+        for table in all_tables():
+            counts[table] = int(
+                session.execute(text(f'SELECT count(*) FROM "{table}"'))  # noqa: S608 (our table names).scalar_one()
+            )
+        for table in synced_tables():
+            result = session.execute(
+                text(f'SELECT * FROM "{table}" WHERE deleted = 0 ORDER BY id')  # noqa: S608
+            )
+            columns = list(result.keys())
+            order = sorted(range(len(columns)), key=lambda i: columns[i])
+            digest.update(f"table {table} {json.dumps([columns[i] for i in order])}\n".encode())
+            for row in result:
+                values = [_canonical(row[i]) for i in order]
+                digest.update(
+                    json.dumps(values, separators=(",", ":"), ensure_ascii=False).encode()
+                )
+                digest.update(b"\n")
+    return IntegrityReport(
+        "ok" if not problems else "; ".join(problems[:10]), counts, digest.hexdigest()
+    )

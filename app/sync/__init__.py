@@ -1,0 +1,1 @@
+"""Bundle export and import, merge rules and clocks; Qt-free."""

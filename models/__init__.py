@@ -1,0 +1,40 @@
+"""Circlekeeper's typed SQLAlchemy entities: the rows the vault holds, and nothing else."""
+
+from models.attendance import Attendance, AttendanceStatus
+from models.audit_event import AuditAction, AuditEvent
+from models.base import Base, SyncColumns
+from models.checkin import CheckIn, ShareScope
+from models.cohort import AgeGroup, Cohort, CohortStatus, CohortType, LevelOfCare, Track
+from models.device import DeviceInfo
+from models.enrollment import Enrollment, EnrollmentStatus
+from models.goal import Goal, GoalReview, GoalStatus, ReviewOutcome, ValueDomain
+from models.group_session import GroupSession, SessionStatus
+from models.participant import Participant
+
+__all__ = [
+    "AgeGroup",
+    "Attendance",
+    "AttendanceStatus",
+    "AuditAction",
+    "AuditEvent",
+    "Base",
+    "CheckIn",
+    "Cohort",
+    "CohortStatus",
+    "CohortType",
+    "DeviceInfo",
+    "Enrollment",
+    "EnrollmentStatus",
+    "Goal",
+    "GoalReview",
+    "GoalStatus",
+    "GroupSession",
+    "LevelOfCare",
+    "Participant",
+    "ReviewOutcome",
+    "SessionStatus",
+    "ShareScope",
+    "SyncColumns",
+    "Track",
+    "ValueDomain",
+]

@@ -39,7 +39,15 @@ class Attendance(SyncColumns, Base):
     __tablename__ = "attendance"
     __table_args__ = (
         Index("ix_attendance_session_participant", "session_id", "participant_id", unique=True),
-        Index("ix_attendance_participant", "participant_id", "session_id"),
+        # Covers the weekly-hours and streak queries without touching the table.
+        Index(
+            "ix_attendance_participant_cover",
+            "participant_id",
+            "session_id",
+            "status",
+            "minutes_attended",
+            "deleted",
+        ),
     )
 
     session_id: Mapped[uuid.UUID] = mapped_column(

@@ -1,4 +1,4 @@
-"""Shared fixtures: real encrypted vaults in tmp_path, services over them, a hermetic environment."""
+"""Shared fixtures: real encrypted vaults in tmp_path, services over them, a sealed environment."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 os.environ.pop("CIRCLEKEEPER_DATA_DIR", None)
 os.environ.pop("CIRCLEKEEPER_PASSPHRASE", None)
 
-from app.services.container import Services  # noqa: E402
-from app.services.context import ServiceContext  # noqa: E402
-from app.sync.clock import HybridLogicalClock  # noqa: E402
-from app.vault.vault import UnlockedVault, VaultPaths, create_vault  # noqa: E402
+from app.services.container import Services
+from app.services.context import ServiceContext
+from app.sync.clock import HybridLogicalClock
+from app.vault.vault import UnlockedVault, VaultPaths, create_vault
 
 PASSPHRASE = "correct horse battery staple"
 REPO = Path(__file__).resolve().parent.parent

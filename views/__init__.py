@@ -1,0 +1,1 @@
+"""Qt widgets, pages, dialogs, item models and charts: the window over the services."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class BenchRow:
-    """One line of the table. ``max_ratio``/``max_seconds`` are the issue's bounds (None: no bound)."""
+    """One line of the table; ``max_ratio`` and ``max_seconds`` are the bounds (None: none)."""
 
     name: str
     seconds: float
@@ -91,4 +91,4 @@ def render(rows: list[BenchRow]) -> str:
         if index == 0:
             out.append("-+-".join("-" * w for w in widths))
     notes = [f"- {row.name}: {row.note}" for row in rows if row.note]
-    return "\n".join(out + ([""] + notes if notes else []))
+    return "\n".join(out + (["", *notes] if notes else []))

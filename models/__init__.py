@@ -1,5 +1,6 @@
 """Circlekeeper's typed SQLAlchemy entities: the rows the vault holds, and nothing else."""
 
+from models.accountability_pair import AccountabilityPair, ContactMethod, PartnerContact
 from models.attendance import Attendance, AttendanceStatus
 from models.audit_event import AuditAction, AuditEvent
 from models.base import Base, SyncColumns
@@ -10,8 +11,11 @@ from models.enrollment import Enrollment, EnrollmentStatus
 from models.goal import Goal, GoalReview, GoalStatus, ReviewOutcome, ValueDomain
 from models.group_session import GroupSession, SessionStatus
 from models.participant import Participant
+from models.round_state import RoundKind, RoundOrder, RoundState, RoundTurn, TurnStatus
+from models.value import Value, ValueSource
 
 __all__ = [
+    "AccountabilityPair",
     "AgeGroup",
     "Attendance",
     "AttendanceStatus",
@@ -22,6 +26,7 @@ __all__ = [
     "Cohort",
     "CohortStatus",
     "CohortType",
+    "ContactMethod",
     "DeviceInfo",
     "Enrollment",
     "EnrollmentStatus",
@@ -31,10 +36,18 @@ __all__ = [
     "GroupSession",
     "LevelOfCare",
     "Participant",
+    "PartnerContact",
     "ReviewOutcome",
+    "RoundKind",
+    "RoundOrder",
+    "RoundState",
+    "RoundTurn",
     "SessionStatus",
     "ShareScope",
     "SyncColumns",
     "Track",
+    "TurnStatus",
+    "Value",
     "ValueDomain",
+    "ValueSource",
 ]

@@ -78,6 +78,13 @@ class PeerLeaderLine:
 
 
 @dataclass(frozen=True, slots=True)
+class AgendaMember:
+    participant_id: uuid.UUID
+    display_name: str
+    pronouns: str
+
+
+@dataclass(frozen=True, slots=True)
 class Agenda:
     cohort_id: uuid.UUID
     cohort_name: str
@@ -90,7 +97,7 @@ class Agenda:
     pairs: tuple[PairLine, ...]
     unpaired: tuple[str, ...]  # members without a current partner
     peer_leader: PeerLeaderLine | None
-    members: tuple[str, ...]  # everyone expected, by name
+    members: tuple[AgendaMember, ...]  # everyone expected, by name
 
 
 class AgendaService:
@@ -209,7 +216,9 @@ def build_agenda(history: CohortHistory, evaluation: Evaluation) -> Agenda:
         pairs=tuple(pairs),
         unpaired=tuple(m.display_name for m in history.members if m.participant_id not in paired),
         peer_leader=_peer_leader(history, evaluation, names),
-        members=tuple(m.display_name for m in history.members),
+        members=tuple(
+            AgendaMember(m.participant_id, m.display_name, m.pronouns) for m in history.members
+        ),
     )
 
 

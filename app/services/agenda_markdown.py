@@ -73,5 +73,6 @@ def render(agenda: Agenda) -> str:
     elif leader.assigned:
         lines.append(f"- {escape(leader.display_name)} (assigned)")
     else:
-        lines.append(f"- Suggested: {escape(leader.display_name)}. {escape(leader.reason)}")
+        lines.append(f"- Suggested: {escape(leader.display_name)}")
+        lines.append(f"  - {escape(leader.reason)}")
     return "\n".join(lines) + "\n"

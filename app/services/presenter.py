@@ -60,10 +60,10 @@ def presenter_view(agenda: Agenda, round_view: RoundView | None) -> PresenterVie
             for turn in round_view.turns
         )
     else:
-        order = tuple(
-            PresenterSpeaker(name, "", False, False)
-            for name in sorted(agenda.members, key=str.casefold)
+        members = sorted(
+            agenda.members, key=lambda m: (m.display_name.casefold(), m.participant_id)
         )
+        order = tuple(PresenterSpeaker(m.display_name, m.pronouns, False, False) for m in members)
     leader = agenda.peer_leader
     return PresenterView(
         cohort_name=agenda.cohort_name,

@@ -19,6 +19,7 @@ from app.services.accountability.facts import CohortHistory, MemberFact
 from app.services.accountability.flags import Flag, FlagKind, absent_streak
 from app.services.accountability.milestones import Milestone
 from app.services.accountability.records import RecordRef
+from models import ValueSource
 
 
 class PromptKind(enum.StrEnum):
@@ -97,7 +98,8 @@ def prompts_for(
     if values:
         # Turn to a different value each session, so the question does not go stale.
         value = values[len(history.held_sessions_of(member)) % len(values)]
-        text = f"You named {value.text} as a value: where did it show up this week?"
+        named = value.text if value.source is ValueSource.LIST else f"“{second_person(value.text)}”"
+        text = f"You named {named} as a value: where did it show up this week?"
         found.append(
             FollowUpPrompt(pid, PromptKind.VALUE, text, RecordRef("value", value.id), True)
         )

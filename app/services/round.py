@@ -12,7 +12,7 @@ it was. ``RoundService`` (all calls return a fresh ``RoundView``):
   (come back to someone, or revisit), ``include(participant)`` (a late joiner), ``finish``.
 - ``set_soft_limit(round_id, seconds)``: the per-speaker soft limit.
 
-The speaker's timer is ``RoundView.elapsedseconds_between(now)``: seconds already spoken plus the
+The speaker's timer is ``RoundView.elapsed_seconds(now)``: seconds already spoken plus the
 time since their turn began (kept in the database, so it survives a restart).
 Entries (check-ins, goals, attendance) are saved by ``RoundEntryService``.
 """

@@ -80,7 +80,7 @@ class RoundView:
         """Finished, or everyone has spoken."""
         return self.finished_at is not None or all(t.status is TurnStatus.DONE for t in self.turns)
 
-    def elapsedseconds_between(self, now: dt.datetime) -> int:
+    def elapsed_seconds(self, now: dt.datetime) -> int:
         """The current speaker's time so far, for the per-speaker timer."""
         turn = self.current
         if turn is None or self.current_started_at is None:

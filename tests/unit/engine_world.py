@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.services.checkins import CheckInDraft
+from app.services.checkins import CheckInDraft, CheckInRow
 from app.services.cohorts import CohortDraft, CohortRow
 from app.services.container import Services
 from app.services.participants import ParticipantDraft, ParticipantRow
+from app.services.round_view import RoundView
 from app.services.sessions import SessionRow
 from models import AttendanceStatus, CohortType, ShareScope, Track
 from tests.conftest import FakeNow
@@ -101,3 +102,41 @@ class World:
                 challenges=challenges,
             ),
         )
+
+
+def round_snapshot(view: RoundView, entries: list[CheckInRow]) -> dict[str, object]:
+    """A round and its check-ins as plain JSON values, to compare across processes."""
+    return {
+        "round": {
+            "id": str(view.id),
+            "kind": view.kind.value,
+            "order_method": view.order_method.value,
+            "seed": view.seed,
+            "current": str(view.current_participant_id),
+            "current_started_at": str(view.current_started_at),
+            "soft_limit_seconds": view.soft_limit_seconds,
+            "finished_at": str(view.finished_at),
+            "turns": [
+                [
+                    str(t.participant_id),
+                    t.display_name,
+                    t.position,
+                    t.status.value,
+                    t.seconds_spoken,
+                ]
+                for t in view.turns
+            ],
+        },
+        "entries": sorted(
+            [
+                str(c.participant_id),
+                c.mood,
+                c.emotion_words,
+                c.accomplishments,
+                c.challenges,
+                c.craving,
+                c.share_scope.value,
+            ]
+            for c in entries
+        ),
+    }

@@ -81,9 +81,9 @@ def test_a_killed_round_resumes_exactly(
     resumed = services.rounds.start(session.id)  # what the window does when it reopens
     read_back = round_snapshot(resumed, services.checkins.for_session(session.id))
     assert read_back == written
-    turns = written["round"]["turns"]  # type: ignore[index]
+    turns = written["round"]["turns"]
     assert [t[3] for t in turns].count("done") == 6 and [t[3] for t in turns].count("skipped") == 1
     assert resumed.current is not None and resumed.current.display_name == turns[7][1]
-    assert len(written["entries"]) == 7  # type: ignore[arg-type]
+    assert len(written["entries"]) == 7
     late = [p for p in services.round_entries.presence(session.id) if p.arrived_minute == 9]
     assert len(late) == 1

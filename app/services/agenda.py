@@ -151,8 +151,13 @@ class AgendaService:
         with self._context.database.read() as db:
             session = live(db, GroupSession, session_id, "session")
             history = load_history(db, session.cohort_id, session_id=session_id)
-            state = db.get(RoundState, derive_round_id(session_id, RoundKind.CHECK_IN))
-            round_view = view(db, state) if state is not None and not state.deleted else None
+            round_view = None
+            # The closing round once it has begun, else the check-in round, if any.
+            for kind in (RoundKind.CLOSING, RoundKind.CHECK_IN):
+                state = db.get(RoundState, derive_round_id(session_id, kind))
+                if state is not None and not state.deleted:
+                    round_view = view(db, state)
+                    break
         agenda = build_agenda(history, evaluate_history(history))
         return presenter_view(agenda, round_view)
 

@@ -39,6 +39,8 @@ from app.services.round_view import (
     derive_round_id,
     derive_turn_id,
     flushed_view,
+    forget_turns,
+    load_turns,
     next_speaker,
     seconds_between,
     turn_row,
@@ -215,6 +217,7 @@ class RoundService:
             if any(t.participant_id == participant_id for t in turns):
                 return view(db, state)
             db.add(_turn(state.id, participant_id, len(turns)))
+            forget_turns(db, state.id)
             if state.current_participant_id is None:
                 state.current_participant_id = participant_id
                 state.current_started_at = self._context.now()
@@ -345,13 +348,7 @@ def _unfinished(db: Session, round_id: uuid.UUID) -> RoundState:
 
 
 def _turns(db: Session, round_id: uuid.UUID) -> list[RoundTurn]:
-    return list(
-        db.scalars(
-            select(RoundTurn)
-            .where(RoundTurn.round_id == round_id, RoundTurn.deleted.is_(False))
-            .order_by(RoundTurn.position, RoundTurn.id)
-        )
-    )
+    return load_turns(db, round_id)
 
 
 def _turn(state_id: uuid.UUID, participant_id: uuid.UUID, position: int) -> RoundTurn:

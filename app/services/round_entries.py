@@ -39,6 +39,7 @@ from models import (
     Attendance,
     AttendanceStatus,
     Cohort,
+    Enrollment,
     Goal,
     GoalStatus,
     GroupSession,
@@ -198,6 +199,32 @@ class RoundEntryService:
     def _open(
         db: Session, session_id: uuid.UUID, participant_id: uuid.UUID
     ) -> tuple[GroupSession, Participant, Cohort]:
+        """The session, person and cohort, checked; one query on the usual path (every
+        keystroke-save comes through here), the detailed checks only to explain a refusal."""
+        enrolled = (
+            select(Enrollment.id)
+            .where(
+                Enrollment.participant_id == participant_id,
+                Enrollment.cohort_id == GroupSession.cohort_id,
+                Enrollment.deleted.is_(False),
+            )
+            .exists()
+        )
+        found = db.execute(
+            select(GroupSession, Participant, Cohort)
+            .join(Cohort, Cohort.id == GroupSession.cohort_id)
+            .join(Participant, Participant.id == participant_id)
+            .where(
+                GroupSession.id == session_id,
+                GroupSession.deleted.is_(False),
+                GroupSession.status != SessionStatus.CANCELLED,
+                Participant.deleted.is_(False),
+                Cohort.deleted.is_(False),
+                enrolled,
+            )
+        ).first()
+        if found is not None:
+            return found[0], found[1], found[2]
         session = live(db, GroupSession, session_id, "session")
         participant = live(db, Participant, participant_id, "participant")
         cohort = live(db, Cohort, session.cohort_id, "cohort")

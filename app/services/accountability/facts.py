@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from app.services.values import ValueRow
@@ -139,7 +139,10 @@ class CohortHistory:
     done_reviews: Mapping[uuid.UUID, tuple[DoneReviewFact, ...]]  # oldest first
     values: Mapping[uuid.UUID, tuple[ValueRow, ...]]  # rank 1 first
     pairs: tuple[PairFact, ...]  # every pair any member was ever in, in any cohort
-    contacts: Mapping[uuid.UUID, tuple[ContactFact, ...]]  # per pair id, oldest first
+    contacts: Mapping[uuid.UUID, tuple[ContactFact, ...]]  # current pairs', oldest first
+    _held: dict[uuid.UUID, list[SessionFact]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def previous_session(self) -> SessionFact | None:
         """The latest session before ``as_of`` that was not cancelled."""
@@ -157,14 +160,17 @@ class CohortHistory:
 
     def held_sessions_of(self, member: MemberFact) -> list[SessionFact]:
         """Held sessions before ``as_of`` while ``member`` was enrolled, oldest first."""
-        return [
-            s
-            for s in self.sessions
-            if s.status == SessionStatus.HELD
-            and s.start < self.as_of
-            and member.joined <= s.local_date
-            and (member.left is None or s.local_date <= member.left)
-        ]
+        cached = self._held.get(member.participant_id)
+        if cached is None:
+            cached = self._held[member.participant_id] = [
+                s
+                for s in self.sessions
+                if s.status == SessionStatus.HELD
+                and s.start < self.as_of
+                and member.joined <= s.local_date
+                and (member.left is None or s.local_date <= member.left)
+            ]
+        return list(cached)
 
     def attended(self, session_id: uuid.UUID, participant_id: uuid.UUID) -> bool:
         mark = self.marks.get((session_id, participant_id))

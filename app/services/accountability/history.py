@@ -130,7 +130,8 @@ def load_history(
             )
         )
     }
-    pairs = _pairs(db, cohort_id, ids)
+    pairs = _pairs(db, ids)
+    current = [p.id for p in pairs if p.cohort_id == cohort_id and p.active_on(day)]
     return CohortHistory(
         cohort=facts,
         as_of=as_of,
@@ -144,7 +145,7 @@ def load_history(
         done_reviews=_done_reviews(db, ids, as_of),
         values=_values(db, ids),
         pairs=pairs,
-        contacts=_contacts(db, [p.id for p in pairs if p.cohort_id == cohort_id], day),
+        contacts=_contacts(db, current, day),
     )
 
 
@@ -279,22 +280,29 @@ def _values(db: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[ValueRow
     return {pid: tuple(rows) for pid, rows in found.items()}
 
 
-def _pairs(db: Session, cohort_id: uuid.UUID, ids: list[uuid.UUID]) -> tuple[PairFact, ...]:
+def _pairs(db: Session, ids: list[uuid.UUID]) -> tuple[PairFact, ...]:
+    """Every pair any of ``ids`` was ever in, in any cohort (for "no repeats")."""
     pair = AccountabilityPair
-    rows = db.scalars(
-        select(pair)
+    rows = db.execute(
+        select(
+            pair.id,
+            pair.cohort_id,
+            pair.first_id,
+            pair.second_id,
+            pair.third_id,
+            pair.start_date,
+            pair.end_date,
+        )
         .where(
             pair.deleted.is_(False),
-            or_(
-                pair.cohort_id == cohort_id,
-                pair.first_id.in_(ids),
-                pair.second_id.in_(ids),
-                pair.third_id.in_(ids),
-            ),
+            or_(pair.first_id.in_(ids), pair.second_id.in_(ids), pair.third_id.in_(ids)),
         )
         .order_by(pair.start_date, pair.id)
     )
-    return tuple(PairFact(p.id, p.cohort_id, p.member_ids, p.start_date, p.end_date) for p in rows)
+    return tuple(
+        PairFact(pid, cid, (a, b) if c is None else (a, b, c), start, end)
+        for pid, cid, a, b, c, start, end in rows
+    )
 
 
 def _contacts(

@@ -136,21 +136,24 @@ def upgrade() -> None:
         "round_turn", "ix_round_turn_round_participant", ["round_id", "participant_id"], unique=True
     )
 
-    with op.batch_alter_table("attendance", schema=None) as batch_op:
+    # New nullable columns: plain ALTER TABLE … ADD COLUMN, never a copy of the table.
+    with op.batch_alter_table("attendance", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("arrived_minute", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("left_minute", sa.Integer(), nullable=True))
 
-    with op.batch_alter_table("cohort", schema=None) as batch_op:
+    with op.batch_alter_table("cohort", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("partner_contact_days", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("program_weeks", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("cohort", schema=None) as batch_op:
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+), not a batch copy: rebuilding cohort
+    # would drop the parent of every enrollment and session, which foreign keys refuse.
+    with op.batch_alter_table("cohort", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("program_weeks")
         batch_op.drop_column("partner_contact_days")
 
-    with op.batch_alter_table("attendance", schema=None) as batch_op:
+    with op.batch_alter_table("attendance", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("left_minute")
         batch_op.drop_column("arrived_minute")
 

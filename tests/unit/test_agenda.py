@@ -119,6 +119,14 @@ def test_agenda_for_the_next_session(scene: Scene) -> None:
     assert agenda.peer_leader.display_name == "Ana R."
 
 
+def test_an_agenda_for_an_earlier_session_reads_as_it_did_then(scene: Scene) -> None:
+    # Cy's goal was reported back at sessions[1]: before it, it was still due.
+    then = scene.services.agenda.for_session(scene.sessions[1].id)
+    assert [(g.display_name, g.text) for g in then.goals_due] == [("Cy", "Walk every morning")]
+    later = scene.services.agenda.for_session(scene.sessions[2].id)
+    assert [g.display_name for g in later.goals_due] == ["Ana R."]
+
+
 def test_assigned_peer_leader_wins_over_the_suggestion(scene: Scene) -> None:
     session = scene.sessions[3]
     members = {m.display_name: m for m in scene.services.agenda.for_session(session.id).members}

@@ -14,7 +14,7 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.services.accountability.calendar import local_day_start
 from app.services.accountability.facts import (
@@ -215,14 +215,26 @@ def _checkins(
 def _open_goals(
     db: Session, ids: list[uuid.UUID], as_of: dt.datetime
 ) -> dict[uuid.UUID, tuple[GoalFact, ...]]:
+    """Goals set before ``as_of`` and not reported on before it: open *as of* that moment,
+    so that an agenda for a past date reads as it would have then (dropped goals excluded)."""
+    review_session = aliased(GroupSession)
+    reviewed_before = (
+        select(GoalReview.id)
+        .join(review_session, review_session.id == GoalReview.session_id)
+        .where(
+            GoalReview.goal_id == Goal.id,
+            GoalReview.deleted.is_(False),
+            review_session.scheduled_start < as_of,
+        )
+        .exists()
+    )
     found: dict[uuid.UUID, list[GoalFact]] = defaultdict(list)
-    for gid, pid, text, domain, status, sid, start in db.execute(
+    for gid, pid, text, domain, sid, start in db.execute(
         select(
             Goal.id,
             Goal.participant_id,
             Goal.text,
             Goal.value_domain,
-            Goal.status,
             Goal.set_in_session_id,
             GroupSession.scheduled_start,
         )
@@ -230,12 +242,13 @@ def _open_goals(
         .where(
             Goal.participant_id.in_(ids),
             Goal.deleted.is_(False),
-            Goal.status == GoalStatus.OPEN,
+            Goal.status != GoalStatus.DROPPED,
             GroupSession.scheduled_start < as_of,
+            ~reviewed_before,
         )
         .order_by(GroupSession.scheduled_start, Goal.created_at, Goal.id)
     ):
-        found[pid].append(GoalFact(gid, text, domain, status, sid, start))
+        found[pid].append(GoalFact(gid, text, domain, GoalStatus.OPEN, sid, start))
     return {pid: tuple(rows) for pid, rows in found.items()}
 
 

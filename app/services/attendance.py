@@ -95,7 +95,8 @@ class AttendanceService:
             mark.minutes_attended = minutes
             mark.note = note
             mark.deleted = False
-            if status.attended and session.status in (
+            # Recording anyone's attendance (even an absence) means the session took place.
+            if status is not AttendanceStatus.NOT_RECORDED and session.status in (
                 SessionStatus.SCHEDULED,
                 SessionStatus.NOT_RECORDED,
             ):

@@ -88,9 +88,7 @@ def test_a_cancelled_task_stops_and_delivers_nothing(qtbot: QtBot, tasks: TaskRu
             raise
         return "too late"
 
-    handle = tasks.submit_controlled(
-        work, on_success=delivered.append, on_failure=delivered.append
-    )
+    handle = tasks.submit_controlled(work, on_success=delivered.append, on_failure=delivered.append)
     assert started.wait(5)
     handle.cancel()
     release.set()

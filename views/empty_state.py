@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class EmptyState(QWidget):
@@ -18,7 +25,12 @@ class EmptyState(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.heading = QLabel(self)
+        # A centred column of readable width: wrapped labels then get their full height
+        # (centring a wrapped label by alignment flags squeezes it to its narrow size hint).
+        column = QWidget(self)
+        column.setMaximumWidth(560)
+        column.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.heading = QLabel(column)
         self.heading.setObjectName("emptyStateHeading")
         font = QFont(self.heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -27,25 +39,30 @@ class EmptyState(QWidget):
         self.heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.heading.setWordWrap(True)
 
-        self.body = QLabel(self)
+        self.body = QLabel(column)
         self.body.setObjectName("emptyStateBody")
         self.body.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.body.setWordWrap(True)
-        self.body.setMaximumWidth(520)
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.button = QPushButton(self)
+        self.button = QPushButton(column)
         self.button.setObjectName("emptyStateAction")
         self.button.clicked.connect(self.action_triggered)
         self.button.hide()
 
+        inner = QVBoxLayout(column)
+        inner.addWidget(self.heading)
+        inner.addSpacing(8)
+        inner.addWidget(self.body)
+        inner.addSpacing(16)
+        inner.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(column, 4)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
-        layout.addWidget(self.heading)
-        layout.addSpacing(8)
-        layout.addWidget(self.body, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addSpacing(16)
-        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(row)
         layout.addStretch(3)
 
     def show_state(self, heading: str, body: str, action: str = "") -> None:

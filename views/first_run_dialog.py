@@ -29,7 +29,7 @@ from app.vault.keyfile import check_passphrase_strength
 from app.vault.vault import CreatedVault, UnlockedVault
 from views.errors import user_message
 from views.field_message import FieldMessage
-from views.heading import heading_label, note_label
+from views.heading import heading_label, note_label, readable_path
 from views.recovery_key_panel import RecoveryKeyPanel
 
 # The small demo program: enough to see every page filled, written in a few seconds.
@@ -167,7 +167,7 @@ class FirstRunDialog(QDialog):
             "names) so that every page has something to show.",
             page,
         )
-        where = note_label(f"The vault will be created in {folder}.", page)
+        where = note_label(f"The vault will be created in {readable_path(folder)}.", page)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         QWidget.setTabOrder(self.recovery_box, self.demo_button)  # left to right, as seen

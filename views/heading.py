@@ -1,6 +1,8 @@
-"""Headings and secondary notes: the same larger bold text and quieter colour everywhere."""
+"""Headings, secondary notes and paths: the same look and wording in every dialog."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
@@ -22,3 +24,11 @@ def note_label(text: str, parent: QWidget | None = None) -> QLabel:
     label.setWordWrap(True)
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label
+
+
+def readable_path(path: Path) -> str:
+    """``~/…`` for places under the home folder, as people usually see them."""
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)

@@ -66,8 +66,8 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Pages")
         self.navigation.setFixedWidth(180)
-        self.navigation.setSpacing(2)
-        self.navigation.setEnabled(False)
+        self.navigation.setStyleSheet("QListWidget#navigation::item { padding: 6px 8px; }")
+        self.navigation.hide()  # until there are pages to list
         self.navigation.currentRowChanged.connect(self._on_navigation_row_changed)
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -150,8 +150,11 @@ class MainWindow(QMainWindow):
 
     def _restore_geometry(self) -> None:
         saved = self._settings.get(WINDOW_GEOMETRY)
-        if not saved or not self.restoreGeometry(QByteArray(saved)):
-            self.resize(1120, 720)
+        if saved and self.restoreGeometry(QByteArray(saved)):
+            return
+        available = self.screen().availableGeometry()
+        self.resize(min(1120, available.width()), min(720, available.height()))
+        self.move(available.center() - self.rect().center())
 
     # -- hosting --------------------------------------------------------------------------
 
@@ -181,7 +184,7 @@ class MainWindow(QMainWindow):
             self.view_menu.addAction(action)
             switcher.cohort_selected.connect(page.set_cohort)
             page.new_cohort_requested.connect(self.new_cohort_requested)
-        self.navigation.setEnabled(True)
+        self.navigation.show()
         self.new_cohort_action.setEnabled(True)
         self.setWindowTitle(TITLE)
         self.setTabOrder(switcher, self.navigation)

@@ -22,7 +22,7 @@ from app.vault.errors import WrongPassphrase
 from app.vault.vault import UnlockedVault
 from views.errors import user_message
 from views.field_message import FieldMessage
-from views.heading import heading_label, note_label
+from views.heading import heading_label, note_label, readable_path
 
 Unlock = Callable[[str], UnlockedVault]
 
@@ -47,7 +47,7 @@ class UnlockDialog(QDialog):
         self._tasks = tasks
         self._busy = False
 
-        intro = QLabel(f"Enter the passphrase of the vault in {folder}.", self)
+        intro = QLabel(f"Enter the passphrase of the vault in {readable_path(folder)}.", self)
         intro.setWordWrap(True)
         intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.passphrase = QLineEdit(self)

@@ -49,7 +49,7 @@ class DeskPage(QWidget):
         self.cohort = cohort
         if cohort is None:
             self.empty_state.show_state(
-                "Create your first cohort", self.no_cohort_text(), "Create your first cohort…"
+                "Create your first cohort", self.no_cohort_text(), "Create a cohort…"
             )
         else:
             self.show_cohort(cohort)

@@ -158,7 +158,7 @@ def locate(
         except WrongPassphrase:
             note = "The passphrase in $CIRCLEKEEPER_PASSPHRASE did not unlock the vault."
         else:
-            return Located(keychain, open_services(vault, "passphrase (environment)"))
+            return Located(keychain, open_services(vault, "passphrase (environment)", note))
     return Located(keychain, note=note)
 
 

@@ -199,3 +199,36 @@ def test_about_opens_without_a_nested_event_loop(qtbot: QtBot, make_window: Make
     qtbot.waitExposed(box)
     assert "Circlekeeper" in box.text()
     box.close()
+
+
+def test_the_first_cohort_can_be_created_from_the_keyboard_alone(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    window = make_window()
+    qtbot.waitUntil(lambda: window.navigation.hasFocus(), timeout=2000)
+    QTest.keyClick(window.navigation, Qt.Key.Key_Down)  # arrows move between pages
+    assert window.current_page is not None and window.current_page.key == "checkins"
+    QTest.keyClick(window.navigation, Qt.Key.Key_Tab)  # then into the page
+    button = page(window, "checkins").empty_state.button
+    assert QApplication.focusWidget() is button
+    QTest.keyClick(button, Qt.Key.Key_Space)
+    dialog = window.findChild(NewCohortDialog)
+    assert isinstance(dialog, NewCohortDialog)
+    qtbot.waitUntil(lambda: dialog.name.hasFocus(), timeout=2000)
+    QTest.keyClicks(dialog.name, "Thursday Afternoon")
+    switcher = switcher_of(window)
+    with qtbot.waitSignal(switcher.cohort_selected, timeout=10_000):
+        QTest.keyClick(dialog.name, Qt.Key.Key_Return)  # Enter: the default button
+    assert switcher.currentText() == "Thursday Afternoon"
+
+
+def test_with_sessions_the_pages_say_how_many_and_what_comes_next(
+    qtbot: QtBot, make_window: MakeWindow, services: Services
+) -> None:
+    cohort = services.cohorts.create(CohortDraft(name="Wednesday Group", meeting_days=(3,)))
+    services.sessions.schedule_weeks(cohort.id, cohort.start_date, 2)
+    window = make_window()
+    bodies = [page(window, key).empty_state.body for key in ("checkins", "goals", "attendance")]
+    qtbot.waitUntil(lambda: all("2 sessions" in body.text() for body in bodies), timeout=5000)
+    attendance = page(window, "attendance").empty_state.body.text()
+    assert "Wed at 18:00 for 180 minutes" in attendance

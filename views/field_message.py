@@ -32,6 +32,20 @@ class FieldMessage(QLabel):
         if self._field is not None:
             self._field.setAccessibleDescription(text)
         self.setVisible(bool(text))
+        if text:
+            self._make_room()
+
+    def _make_room(self) -> None:
+        """Grow the dialog to show the message in full.
+
+        A top-level window only follows its layout's minimum size, at which the fields
+        above a wrapped message get squeezed; its size hint has room for everything.
+        """
+        window = self.window()
+        layout = window.layout()
+        if layout is not None:
+            layout.activate()
+        window.resize(window.size().expandedTo(window.sizeHint()))
 
     def clear_message(self) -> None:
         self.setText("")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextOption
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -38,10 +38,16 @@ class RecoveryKeyPanel(QWidget):
         )
         warning.setWordWrap(True)
         warning.setAccessibleName("Warning: the recovery key is shown only once")
-        self.key_field = QLineEdit(self)
+        # Wrapped over two lines rather than scrolled: every character must be seen to be
+        # written down.
+        self.key_field = QPlainTextEdit(self)
         self.key_field.setReadOnly(True)
         self.key_field.setAccessibleName("Recovery key")
         self.key_field.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.key_field.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
+        self.key_field.setTabChangesFocus(True)
+        lines = self.key_field.fontMetrics().lineSpacing() * 2
+        self.key_field.setFixedHeight(lines + 2 * self.key_field.frameWidth() + 12)
         self.copy_button = QPushButton("&Copy", self)
         self.copy_button.setAccessibleName("Copy the recovery key")
         self.copy_button.clicked.connect(self._copy)
@@ -71,15 +77,13 @@ class RecoveryKeyPanel(QWidget):
         layout.addLayout(buttons)
 
     def show_key(self, key: str) -> None:
-        self.key_field.setText(key)
-        self.key_field.setCursorPosition(0)
+        self.key_field.setPlainText(key)
         self.stored_box.setChecked(False)
-        self.key_field.setFocus()
-        self.key_field.selectAll()
+        self.copy_button.setFocus()
 
     def _copy(self) -> None:
         clipboard = QGuiApplication.clipboard()
-        clipboard.setText(self.key_field.text())
+        clipboard.setText(self.key_field.toPlainText())
         self.copied_note.setText(
             "Copied. Paste it where you keep it safe, then copy something else so that it "
             "does not stay on the clipboard."

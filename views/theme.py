@@ -37,15 +37,17 @@ LIGHT = {
     Role.Accent: "#2f6fb3",
 }
 DARK = {
-    Role.Window: "#24272b",
+    Role.Window: "#222428",
     Role.WindowText: "#e6e8eb",
-    Role.Base: "#1b1d20",
-    Role.AlternateBase: "#25282c",
+    # Fields lighter than the window: Fusion outlines them with a darker window colour,
+    # which would vanish against a base darker than the window (unchecked boxes did).
+    Role.Base: "#30343a",
+    Role.AlternateBase: "#2b2f34",
     Role.ToolTipBase: "#2d3136",
     Role.ToolTipText: "#e6e8eb",
     Role.PlaceholderText: "#8b949e",
     Role.Text: "#e6e8eb",
-    Role.Button: "#31353a",
+    Role.Button: "#363b41",
     Role.ButtonText: "#e6e8eb",
     Role.BrightText: "#ffffff",
     Role.Light: "#3d4248",

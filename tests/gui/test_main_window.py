@@ -146,6 +146,8 @@ def test_a_refused_value_is_shown_beside_its_field(
     assert dialog.name.accessibleDescription() == dialog.messages["name"].message
     assert QApplication.focusWidget() is dialog.name
     assert dialog.isVisible()
+    # The dialog grew to make room: the field above the message is not squeezed.
+    qtbot.waitUntil(lambda: dialog.name.height() >= dialog.name.sizeHint().height(), timeout=2000)
 
     dialog.name.setText("Monday Evening")
     for box in dialog.day_boxes:

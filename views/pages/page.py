@@ -95,7 +95,7 @@ def schedule_text(cohort: CohortRow) -> str:
 
 def minimum_hours(cohort: CohortRow) -> str:
     hours = cohort.weekly_minimum_minutes / 60
-    return f"{hours:g}-hour"
+    return f"{hours:g}\u2011hour"  # a non-breaking hyphen: "9-" must not end a line
 
 
 def sessions_phrase(count: int) -> str:

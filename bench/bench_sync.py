@@ -22,7 +22,18 @@ from app.sync.schema import spec_by_name
 from app.vault.vault import UnlockedVault
 
 PASSPHRASE = "bench passphrase for sync"
-WORDS = "steady tired hopeful anxious calm proud restless grateful sad okay".split()
+WORDS = [
+    "steady",
+    "tired",
+    "hopeful",
+    "anxious",
+    "calm",
+    "proud",
+    "restless",
+    "grateful",
+    "sad",
+    "okay",
+]
 
 
 def _stamp(moment: dt.datetime) -> str:

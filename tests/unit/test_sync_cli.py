@@ -16,7 +16,8 @@ def _app(
     env = {**os.environ, "CIRCLEKEEPER_PASSPHRASE": PASSPHRASE, "PYTHONPATH": str(REPO)}
     return subprocess.run(
         [sys.executable, "-m", "app", "--data-dir", str(tmp_path / vault), *args],
-        capture_output=True, text=True, env=env, cwd=tmp_path, check=check, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, env=env, cwd=tmp_path, check=check,
+        stdin=subprocess.DEVNULL,
     )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,6 +28,9 @@ FREE_TEXT = frozenset({"text"})
 ROWS = ("r0", "r1", "r2")
 
 
+Bundle = tuple[dict[str, dict[str, FieldVersion]], frozenset[tuple[str, str, FieldVersion]]]
+
+
 @dataclass
 class Machine:
     origin: str
@@ -38,7 +42,7 @@ class Machine:
     def __post_init__(self) -> None:
         self.clock = HybridLogicalClock(wall=lambda: self.wall[0])
 
-    def edit(self, row: str, name: str, value: object) -> None:
+    def edit(self, row: str, name: str, value: str | int) -> None:
         stamp = (self.clock.now(), self.origin)
         current = self.rows.get(row)
         if current is None:  # created here (ids are shared: like check-ins and marks)
@@ -94,6 +98,7 @@ class Machine:
         return rows, frozenset(self.history), frozenset(conflicts), visible
 
 
+Edit = tuple[str, str, str | int, int]
 edits = st.tuples(
     st.sampled_from(ROWS),
     st.sampled_from(FIELDS),
@@ -102,19 +107,14 @@ edits = st.tuples(
 )
 
 
-def _fix(name: str, value: object) -> object:
+def _fix(name: str, value: str | int) -> str | int:
     if name == "text":
         return str(value)
-    return (
-        int(value)
-        if not isinstance(value, str)
-        else len(value) % 2
-        if name == "deleted"
-        else len(value)
-    )
+    number = len(value) if isinstance(value, str) else value
+    return number % 2 if name == "deleted" else number
 
 
-def _run(machine: Machine, script: list[tuple[str, str, object, int]]) -> None:
+def _run(machine: Machine, script: list[Edit]) -> None:
     for row, name, value, step in script:
         machine.wall[0] += step
         machine.edit(row, name, _fix(name, value))
@@ -126,9 +126,9 @@ histories = st.lists(edits, max_size=8)
 @settings(max_examples=400, deadline=None)
 @given(histories, histories, histories, st.integers(0, 5))
 def test_merge_is_commutative_associative_and_idempotent(
-    h0: list[tuple[str, str, object, int]],
-    h1: list[tuple[str, str, object, int]],
-    h2: list[tuple[str, str, object, int]],
+    h0: list[Edit],
+    h1: list[Edit],
+    h2: list[Edit],
     skew: int,
 ) -> None:
     machines = [Machine(f"device-{i}") for i in range(3)]
@@ -137,10 +137,10 @@ def test_merge_is_commutative_associative_and_idempotent(
         _run(machine, script)
     s, a, b = (m.snapshot() for m in machines)
 
-    def merged(*bundles: object) -> Machine:
+    def merged(*bundles: Bundle) -> Machine:
         target = Machine("observer")
         for bundle in bundles:
-            target.receive(bundle)  # type: ignore[arg-type]
+            target.receive(bundle)
         return target
 
     # commutative: A then B equals B then A (on top of S)
@@ -166,18 +166,18 @@ steps = st.lists(
 @settings(max_examples=400, deadline=None)
 @given(steps, st.integers(2, 3), st.randoms(use_true_random=False))
 def test_machines_converge_under_any_delivery_and_nothing_written_is_lost(
-    script: list[tuple[str, int, object]], count: int, shuffle: random.Random
+    script: list[tuple[str, int, Any]], count: int, shuffle: random.Random
 ) -> None:
     machines = [Machine(f"device-{i}") for i in range(count)]
-    sent: list[tuple[int, object]] = []  # every bundle ever made, delivered later in any order
+    sent: list[tuple[int, Bundle]] = []  # every bundle ever made, delivered later in any order
     for kind, who, what in script:
         machine = machines[who % count]
         if kind == "edit":
-            row, name, value, step = what  # type: ignore[misc]
+            row, name, value, step = what
             machine.wall[0] += step
             machine.edit(row, name, _fix(name, value))
         else:
-            to = machines[int(what) % count]  # type: ignore[call-overload]
+            to = machines[int(what) % count]
             bundle = machine.snapshot()
             to.receive(bundle)
             sent.append((who % count, bundle))
@@ -186,7 +186,7 @@ def test_machines_converge_under_any_delivery_and_nothing_written_is_lost(
         deliveries = sent + finals + shuffle.sample(sent, min(len(sent), 3))
         shuffle.shuffle(deliveries)
         for _who, bundle in deliveries:
-            target.receive(bundle)  # type: ignore[arg-type]
+            target.receive(bundle)
     states = [m.state() for m in machines]
     assert all(state == states[0] for state in states)
     for machine in machines:
@@ -198,9 +198,7 @@ def test_machines_converge_under_any_delivery_and_nothing_written_is_lost(
 
 @settings(max_examples=300, deadline=None)
 @given(histories, histories)
-def test_two_machines_exchanging_both_ways_agree(
-    h0: list[tuple[str, str, object, int]], h1: list[tuple[str, str, object, int]]
-) -> None:
+def test_two_machines_exchanging_both_ways_agree(h0: list[Edit], h1: list[Edit]) -> None:
     a, b = Machine("device-a"), Machine("device-b")
     _run(a, h0)
     _run(b, h1)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
+import shutil
 import time
 import uuid
 from pathlib import Path
@@ -19,7 +21,8 @@ from typing import Any
 from app.services.ids import attendance_id, checkin_id
 from app.sync.clock import pack
 from app.sync.schema import spec_by_name
-from app.vault.vault import UnlockedVault
+from app.vault.vault import UnlockedVault, VaultPaths, create_vault
+from bench.harness import BenchRow
 
 PASSPHRASE = "bench passphrase for sync"
 WORDS = [
@@ -145,3 +148,73 @@ def raw_import_limit(vault: UnlockedVault, folder: Path) -> float:
     finally:
         raw.close()
     return time.perf_counter() - started
+
+
+def _machine(folder: Path) -> tuple[UnlockedVault, Any]:
+    from app.services.container import Services
+    from app.sync.keys import device_identity
+
+    vault = create_vault(VaultPaths(folder), PASSPHRASE).vault
+    return vault, (Services.for_vault(vault, actor="bench"), device_identity(vault.database))
+
+
+def run(scratch: Path) -> list[BenchRow]:
+    from app.services.checkins import CheckInDraft
+    from app.sync import peers
+    from app.sync.export import ExportRequest, export_bundle
+    from app.sync.importer import import_bundle
+    from models import AttendanceStatus
+
+    weeks = int(os.environ.get("BENCH_SYNC_WEEKS", "52"))
+    a, (services_a, device_a) = _machine(scratch / "a")
+    b, (_services_b, device_b) = _machine(scratch / "b")
+    raw_target, _ = _machine(scratch / "raw")
+    peers.trust(a.database, device_b.card)
+    peers.trust(b.database, device_a.card)
+    counts = bulk_program(a, cohorts=50, people_per_cohort=12, weeks=weeks)
+    rows = sum(counts.values())
+
+    jsonl = scratch / "jsonl"
+    jsonl.mkdir()
+    raw_export = raw_export_limit(a, jsonl)
+    raw_import = raw_import_limit(raw_target, jsonl)
+
+    bundle = scratch / "full.ckb"
+    started = time.perf_counter()
+    export_bundle(
+        a.database, device_a, ExportRequest(bundle, (device_b.age_recipient,), full=True),
+        actor="bench",
+    )  # fmt: skip
+    full_export = time.perf_counter() - started
+    started = time.perf_counter()
+    import_bundle(b.database, device_b, bundle.read_bytes(), actor="bench")
+    full_import = time.perf_counter() - started
+
+    # One more week of a 12-person cohort, written through the services, then sent.
+    cohort = services_a.cohorts.list()[0]
+    people = [r.participant_id for r in services_a.progress.roster(cohort.id)]
+    week_start = dt.datetime(2025, 1, 6, 18, tzinfo=dt.UTC) + dt.timedelta(weeks=weeks)
+    for day in (0, 2, 4):
+        session = services_a.sessions.schedule(cohort.id, week_start + dt.timedelta(days=day))
+        for person in people:
+            services_a.attendance.mark(session.id, person, AttendanceStatus.PRESENT)
+            services_a.checkins.record(session.id, person, CheckInDraft(mood=6, challenges="x"))
+    started = time.perf_counter()
+    weekly = scratch / "week.ckb"
+    export_bundle(
+        a.database, device_a, ExportRequest(weekly, (device_b.age_recipient,)), actor="bench"
+    )
+    import_bundle(b.database, device_b, weekly.read_bytes(), actor="bench")
+    week = time.perf_counter() - started
+    for vault in (a, b, raw_target):
+        vault.close()
+    shutil.rmtree(jsonl)
+    note = f"{rows:,} rows ({weeks} weeks of 50 cohorts of 12; BENCH_SYNC_WEEKS scales it)"
+    return [
+        BenchRow("sync: full export", full_export, "rows → JSON Lines", raw_export, 5, note=note),
+        BenchRow("sync: full import", full_import, "JSON Lines → raw executemany", raw_import, 5),
+        BenchRow(
+            "sync: one-week bundle, 12 people", week, "-", None, max_seconds=1.0,
+            note=f"{len(people)} people, 3 sessions, export and import end to end",
+        ),
+    ]  # fmt: skip

@@ -92,7 +92,7 @@ def _cohort_ids(session: Session, names: tuple[str, ...]) -> list[str]:
 def _peers_for(session: Session, request: ExportRequest) -> list[TrustedPeer]:
     if request.since_peer:
         return [peers.find(session, request.since_peer)]
-    if request.full or not request.recipients:
+    if not request.recipients:
         return []
     known = {p.age_recipient: p for p in session.scalars(select(TrustedPeer))}
     chosen = [known.get(r) for r in request.recipients]

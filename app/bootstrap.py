@@ -1,16 +1,362 @@
-"""Composition root: builds the QApplication, the services and the windows; nothing else does."""
+"""Composition root: builds the QApplication, the services and the windows; nothing else does.
+
+Start-up order, chosen so that something is on screen at once: the main window's shell is
+shown first (PySide6 only); after its first paint, a worker imports the storage stack,
+finds the vault and tries the keychain, then $CIRCLEKEEPER_PASSPHRASE; only then does a
+dialog ask for anything (first run, or the passphrase). The services and the pages are
+built once the vault is open, and the desk is handed to the window.
+
+Hook for benchmarks: with ``CIRCLEKEEPER_FIRST_PAINT=<time.monotonic() of the launcher>``
+in the environment, the process prints ``first-paint <seconds> matplotlib=<yes|no>`` at
+the window's first paint, then ``ready <seconds> …`` once the desk is painted (or
+``dialog <seconds> …`` when a dialog would wait for the user), and exits.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from app import __version__
+from app.settings import THEME, Settings
+from app.tasks import TaskRunner
+from app.vault.location import data_dir
+from views.errors import user_message
+from views.main_window import MainWindow
+from views.theme import apply_theme
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from app.services.container import Services
+    from app.vault.keychain import Keychain
+    from app.vault.vault import UnlockedVault
+
+log = logging.getLogger(__name__)
+
+FIRST_PAINT_VARIABLE = "CIRCLEKEEPER_FIRST_PAINT"
 
 
 def run_window(args: argparse.Namespace) -> int:
-    """Start the window (to be built out: first-run dialog, unlock, main window)."""
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    """Start the window; returns the process's exit status."""
+    from app.vault.keychain import Keychain
 
-    app = QApplication([])
-    window = QMainWindow()
-    window.setWindowTitle("Circlekeeper")
+    application = create_application()
+    settings = Settings.for_user()
+    apply_theme(application, settings.get(THEME))
+    application.styleHints().colorSchemeChanged.connect(
+        lambda _scheme: apply_theme(application, settings.get(THEME))
+    )
+    tasks = TaskRunner(application)
+    window = MainWindow(settings, tasks)
+    startup = Startup(
+        folder=data_dir(getattr(args, "data_dir", None)),
+        window=window,
+        tasks=tasks,
+        settings=settings,
+        keychain_factory=Keychain.from_system,
+        passphrase=os.environ.get("CIRCLEKEEPER_PASSPHRASE") or None,
+    )
+    startup.quit_requested.connect(application.exit)
+    window.first_painted.connect(startup.begin, Qt.ConnectionType.QueuedConnection)
+    QTimer.singleShot(1000, startup.begin)  # a window that is never painted (minimised)
+    if FIRST_PAINT_VARIABLE in os.environ:
+        _install_paint_probe(float(os.environ[FIRST_PAINT_VARIABLE]), window, startup)
+    stop_signals = _quit_on_signals(application)
+    previous_hook = sys.excepthook
+    sys.excepthook = lambda kind, error, trace: window.show_notice(user_message(error))
     window.show()
-    return app.exec()
+    try:
+        return application.exec()
+    finally:
+        sys.excepthook = previous_hook
+        stop_signals()
+        startup.close()
+        settings.sync()
+
+
+def create_application() -> QApplication:
+    QApplication.setApplicationName("Circlekeeper")
+    QApplication.setOrganizationName("Circlekeeper")
+    QApplication.setApplicationVersion(__version__)
+    QApplication.setDesktopFileName("circlekeeper")
+    existing = QApplication.instance()
+    application = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    application.setStyle("Fusion")
+    return application
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """What the start-up worker found: the keychain, and an open vault or why there is none."""
+
+    keychain: Keychain
+    opened: Opened | None = None
+    first_run: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    vault: UnlockedVault
+    services: Services
+    note: str = ""
+
+
+def open_services(vault: UnlockedVault, how: str, note: str = "") -> Opened:
+    """Services over ``vault`` and the audit record of the unlock (runs on a worker)."""
+    from app.services.container import Services
+    from models import AuditAction
+
+    try:
+        services = Services.for_vault(vault)
+        services.context.record(AuditAction.UNLOCK, detail=f"unlocked by {how}")
+    except BaseException:
+        vault.close()
+        raise
+    return Opened(vault, services, note)
+
+
+def locate(
+    folder: Path, keychain_factory: Callable[[], Keychain], passphrase: str | None
+) -> Located:
+    """First run, or the vault opened by keychain or passphrase, or a reason to ask (worker)."""
+    from app.vault.errors import KeychainError, WrongPassphrase
+    from app.vault.vault import (
+        VaultPaths,
+        read_key_file,
+        unlock_with_keychain,
+        unlock_with_passphrase,
+    )
+
+    keychain = keychain_factory()
+    paths = VaultPaths(folder)
+    if not paths.exists():
+        return Located(keychain, first_run=True)
+    read_key_file(paths)  # a damaged or missing key file is reported before any prompt
+    note = ""
+    try:
+        vault = unlock_with_keychain(paths, keychain)
+    except KeychainError as error:
+        vault, note = None, str(error)
+    if vault is not None:
+        return Located(keychain, open_services(vault, "keychain"))
+    if passphrase:
+        try:
+            vault = unlock_with_passphrase(paths, passphrase, keychain)
+        except WrongPassphrase:
+            note = "The passphrase in $CIRCLEKEEPER_PASSPHRASE did not unlock the vault."
+        else:
+            return Located(keychain, open_services(vault, "passphrase (environment)", note))
+    return Located(keychain, note=note)
+
+
+class Startup(QObject):
+    """Takes the window from "opening" to the desk: decides the flow, owns the open vault.
+
+    ``begin()`` (idempotent) starts; ``dialog_opened(dialog)`` says a dialog now waits for
+    the user; ``desk_installed`` says the pages are in the window; ``quit_requested(code)``
+    asks the application to end (Quit in a dialog, or a vault that cannot be opened).
+    ``close()`` stops the workers, then closes the vault.
+    """
+
+    quit_requested = Signal(int)
+    dialog_opened = Signal(object)
+    desk_installed = Signal()
+
+    def __init__(
+        self,
+        *,
+        folder: Path,
+        window: MainWindow,
+        tasks: TaskRunner,
+        settings: Settings,
+        keychain_factory: Callable[[], Keychain],
+        passphrase: str | None,
+    ) -> None:
+        super().__init__(window)
+        self.folder = folder
+        self.window = window
+        self.tasks = tasks
+        self.settings = settings
+        self._keychain_factory = keychain_factory
+        self._passphrase = passphrase
+        self._keychain: Keychain | None = None
+        self._started = False
+        self.opened: Opened | None = None
+
+    @Slot()
+    def begin(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        folder, factory, passphrase = self.folder, self._keychain_factory, self._passphrase
+        self.tasks.submit(
+            lambda: locate(folder, factory, passphrase),
+            on_success=self._on_located,
+            on_failure=self._on_fatal,
+            name="open vault",
+        )
+
+    def _on_located(self, located: Located) -> None:
+        self._keychain = located.keychain
+        if located.opened is not None:
+            self._install(located.opened)
+        elif located.first_run:
+            self._ask_first_run()
+        else:
+            self._ask_passphrase(located.note)
+
+    def _ask_first_run(self) -> None:
+        from app.vault.vault import VaultPaths, create_vault
+        from views.first_run_dialog import FirstRunDialog
+
+        paths, keychain = VaultPaths(self.folder), self._keychain
+
+        def create(passphrase: str, with_recovery: bool) -> Any:
+            return create_vault(paths, passphrase, with_recovery=with_recovery, keychain=keychain)
+
+        dialog = FirstRunDialog(create, self.tasks, self.folder, parent=self.window)
+        dialog.vault_created.connect(
+            lambda vault, note: self._open_services(vault, "a new passphrase", note)
+        )
+        self._show_dialog(dialog, "new vault")
+
+    def _ask_passphrase(self, note: str) -> None:
+        from app.vault.vault import VaultPaths, unlock_with_passphrase
+        from views.unlock_dialog import UnlockDialog
+
+        paths, keychain = VaultPaths(self.folder), self._keychain
+        dialog = UnlockDialog(
+            lambda passphrase: unlock_with_passphrase(paths, passphrase, keychain),
+            self.tasks,
+            self.folder,
+            parent=self.window,
+        )
+        if note:
+            dialog.show_error(note)
+        dialog.vault_unlocked.connect(lambda vault: self._open_services(vault, "passphrase"))
+        self._show_dialog(dialog, "locked")
+
+    def _show_dialog(self, dialog: QDialog, state: str) -> None:
+        self.window.show_state(state, "")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._on_dialog_finished)
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+
+    @Slot(int)
+    def _on_dialog_finished(self, result: int) -> None:
+        if result == QDialog.DialogCode.Rejected:
+            self.quit_requested.emit(0)
+
+    def _open_services(self, vault: UnlockedVault, how: str, note: str = "") -> None:
+        self.window.show_state("opening the vault", "Opening the vault…")
+        self.tasks.submit(
+            lambda: open_services(vault, how, note),
+            on_success=self._install,
+            on_failure=self._on_fatal,
+            name="open services",
+        )
+
+    def _install(self, opened: Opened) -> None:
+        from views.cohort_switcher import CohortSwitcher
+        from views.pages.attendance_page import AttendancePage
+        from views.pages.checkins_page import CheckInsPage
+        from views.pages.goals_page import GoalsPage
+        from views.pages.page import DeskPage
+        from views.pages.roster_page import RosterPage
+
+        self.opened = opened
+        services, tasks = opened.services, self.tasks
+        switcher = CohortSwitcher(services.cohorts, tasks, self.settings)
+        kinds: list[type[DeskPage]] = [RosterPage, CheckInsPage, GoalsPage, AttendancePage]
+        pages = [kind(services, tasks) for kind in kinds]
+        self.window.install_desk(switcher, pages)
+        self.window.show_vault_unlocked(self.folder)
+        self.window.show_notice(opened.note)
+        switcher.reload()
+        self.desk_installed.emit()
+
+    def _on_fatal(self, error: Exception) -> None:
+        message = user_message(error)
+        self.window.show_state("the vault could not be opened", "The vault could not be opened")
+        box = QMessageBox(QMessageBox.Icon.Critical, "Circlekeeper", message, parent=self.window)
+        box.setInformativeText("Circlekeeper will close; nothing was changed.")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _result: self.quit_requested.emit(1))
+        box.open()
+        self.dialog_opened.emit(box)
+
+    def close(self) -> None:
+        """Wait for the workers, then close the vault; safe to call more than once."""
+        self.tasks.shutdown()
+        opened, self.opened = self.opened, None
+        if opened is not None:
+            opened.vault.close()
+
+
+def _install_paint_probe(started: float, window: MainWindow, startup: Startup) -> None:
+    """The benchmark hook described in this module's docstring."""
+
+    def report(event: str) -> None:
+        loaded = "yes" if "matplotlib" in sys.modules else "no"
+        print(f"{event} {time.monotonic() - started:.4f} matplotlib={loaded}", flush=True)
+
+    def on_ready() -> None:
+        window.repaint()  # synchronous: the desk is on screen when the time is taken
+        report("ready")
+        startup.quit_requested.emit(0)
+
+    def on_dialog(_dialog: object) -> None:
+        report("dialog")
+        startup.quit_requested.emit(0)
+
+    window.first_painted.connect(lambda: report("first-paint"))
+    startup.desk_installed.connect(on_ready)
+    startup.dialog_opened.connect(on_dialog)
+
+
+def _quit_on_signals(application: QApplication) -> Callable[[], None]:
+    """SIGINT and SIGTERM end the event loop cleanly (settings saved, vault closed).
+
+    Python runs signal handlers only between bytecodes, and Qt's loop is C++; the handler's
+    wake-up byte on a socket makes a QSocketNotifier bring control back to Python.
+    """
+    receiver, sender = socket.socketpair()
+    receiver.setblocking(False)
+    sender.setblocking(False)
+    notifier = QSocketNotifier(receiver.fileno(), QSocketNotifier.Type.Read, application)
+
+    def on_wakeup() -> None:
+        try:
+            receiver.recv(64)
+        except OSError:
+            return
+        application.quit()
+
+    notifier.activated.connect(on_wakeup)
+    previous_fd = signal.set_wakeup_fd(sender.fileno())
+    handled = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.signal(number, lambda *_: None) for number in handled}
+
+    def restore() -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        signal.set_wakeup_fd(previous_fd)
+        notifier.setEnabled(False)
+        receiver.close()
+        sender.close()
+
+    return restore

@@ -7,11 +7,14 @@ from models.base import Base, SyncColumns
 from models.checkin import CheckIn, ShareScope
 from models.cohort import AgeGroup, Cohort, CohortStatus, CohortType, LevelOfCare, Track
 from models.device import DeviceInfo
+from models.device_key import DeviceKey
 from models.enrollment import Enrollment, EnrollmentStatus
 from models.goal import Goal, GoalReview, GoalStatus, ReviewOutcome, ValueDomain
 from models.group_session import GroupSession, SessionStatus
 from models.participant import Participant
 from models.round_state import RoundKind, RoundOrder, RoundState, RoundTurn, TurnStatus
+from models.sync_state import ClockState, FieldHistory, RowClock, SyncConflict, SyncLog
+from models.trusted_peer import TrustedPeer
 from models.value import Value, ValueSource
 
 __all__ = [
@@ -23,13 +26,16 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CheckIn",
+    "ClockState",
     "Cohort",
     "CohortStatus",
     "CohortType",
     "ContactMethod",
     "DeviceInfo",
+    "DeviceKey",
     "Enrollment",
     "EnrollmentStatus",
+    "FieldHistory",
     "Goal",
     "GoalReview",
     "GoalStatus",
@@ -42,10 +48,14 @@ __all__ = [
     "RoundOrder",
     "RoundState",
     "RoundTurn",
+    "RowClock",
     "SessionStatus",
     "ShareScope",
     "SyncColumns",
+    "SyncConflict",
+    "SyncLog",
     "Track",
+    "TrustedPeer",
     "TurnStatus",
     "Value",
     "ValueDomain",

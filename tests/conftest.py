@@ -20,9 +20,12 @@ os.environ.pop("CIRCLEKEEPER_PASSPHRASE", None)
 from app.services.container import Services
 from app.services.context import ServiceContext
 from app.sync.clock import HybridLogicalClock
+from app.vault.keyfile import KdfParameters
 from app.vault.vault import UnlockedVault, VaultPaths, create_vault
 
 PASSPHRASE = "correct horse battery staple"
+# A cheap KDF for fixtures; tests of unlocking itself use the real cost (KdfParameters()).
+CHEAP_KDF = KdfParameters(iterations=1, lanes=1, memory_kib=8 * 1024)
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -46,7 +49,7 @@ def vault_paths(tmp_path: Path) -> VaultPaths:
 
 @pytest.fixture
 def vault(vault_paths: VaultPaths) -> Iterator[UnlockedVault]:
-    created = create_vault(vault_paths, PASSPHRASE)
+    created = create_vault(vault_paths, PASSPHRASE, kdf=CHEAP_KDF)
     yield created.vault
     created.vault.close()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import platformdirs
 
 from app import __version__
-from app.cli import agenda_command, check_command, vault_commands
+from app.cli import agenda_command, check_command, sync_commands, vault_commands
 from app.cli.common import EXIT_FAILURE, CommandError
 from app.database.errors import DatabaseError
 from app.services.errors import ServiceError
@@ -19,7 +19,11 @@ from app.services.errors import ServiceError
 log = logging.getLogger("app")
 
 # Each module adds its subcommands; a new group of commands is one more entry here.
-COMMAND_MODULES = (vault_commands, check_command, agenda_command)
+COMMAND_MODULES = (vault_commands, check_command, sync_commands, agenda_command)
+
+DATA_DIR_HELP = (
+    "the vault's folder (default: $CIRCLEKEEPER_DATA_DIR, else the platform's data folder)"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,13 +36,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
-        help="the vault's folder (default: $CIRCLEKEEPER_DATA_DIR, else the platform's "
-        "data folder)",
+        help=DATA_DIR_HELP,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(commands)
+    for command in commands.choices.values():
+        # Also accept --data-dir after the command (`check --data-dir X`), as users type it.
+        command.add_argument(
+            "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=DATA_DIR_HELP
+        )
     return parser
 
 

@@ -98,7 +98,8 @@ class AttendanceService:
             mark.arrived_minute = None
             mark.left_minute = None
             mark.deleted = False
-            if status.attended and session.status in (
+            # Recording anyone's attendance (even an absence) means the session took place.
+            if status is not AttendanceStatus.NOT_RECORDED and session.status in (
                 SessionStatus.SCHEDULED,
                 SessionStatus.NOT_RECORDED,
             ):

@@ -11,6 +11,7 @@ from app.services.checkins import CheckInService
 from app.services.cohorts import CohortService
 from app.services.context import ServiceContext, current_user
 from app.services.enrollments import EnrollmentService
+from app.services.exchange import ExchangeService
 from app.services.goals import GoalService
 from app.services.participants import ParticipantService
 from app.services.partners import PartnerService
@@ -19,6 +20,7 @@ from app.services.progress import ProgressService
 from app.services.round import RoundService
 from app.services.round_entries import RoundEntryService
 from app.services.sessions import SessionService
+from app.services.sync_review import SyncReviewService
 from app.services.values import ValueService
 from app.sync.clock import HybridLogicalClock
 from app.vault.vault import UnlockedVault
@@ -42,6 +44,8 @@ class Services:
     agenda: AgendaService
     rounds: RoundService
     round_entries: RoundEntryService
+    exchange: ExchangeService
+    sync_review: SyncReviewService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -62,6 +66,8 @@ class Services:
             agenda=AgendaService(context),
             rounds=RoundService(context),
             round_entries=RoundEntryService(context),
+            exchange=ExchangeService(context),
+            sync_review=SyncReviewService(context),
         )
 
     @classmethod

@@ -44,8 +44,10 @@ class RosterRow:
     status: EnrollmentStatus
     start_date: dt.date
     end_date: dt.date | None
-    attendance_rate: float | None  # over the last 4 weeks; None when no session was held
-    current_streak: int  # sessions attended in a row, up to the latest held session
+    # Over held sessions of the last 4 weeks since joining; excused absences are left out.
+    attendance_rate: float | None  # None when there was no such session
+    # Sessions attended in a row up to the latest held one; an excused absence doesn't break it.
+    current_streak: int
     minutes_this_week: int
     weekly_minimum_minutes: int
     last_mood: int | None
@@ -150,9 +152,13 @@ class ProgressService:
             rows = []
             for enrollment, person in members:
                 joined = dt.datetime.combine(enrollment.start_date, dt.time(), tzinfo=zone)
-                theirs = [(sid, start) for sid, start in held if start >= joined]
-                recent = [sid for sid, start in theirs if start >= window_start]
                 attended = marks.get(person.id, {})
+                theirs = [
+                    (sid, start)
+                    for sid, start in held
+                    if start >= joined and attended.get(sid) is not AttendanceStatus.EXCUSED
+                ]
+                recent = [sid for sid, start in theirs if start >= window_start]
                 rate = (
                     sum(1 for sid in recent if attended.get(sid) in ATTENDED) / len(recent)
                     if recent

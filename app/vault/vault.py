@@ -22,7 +22,12 @@ from app.vault.errors import (
     VaultNotFound,
 )
 from app.vault.keychain import Keychain
-from app.vault.keyfile import KeyFile, check_passphrase_strength, new_recovery_identity
+from app.vault.keyfile import (
+    KdfParameters,
+    KeyFile,
+    check_passphrase_strength,
+    new_recovery_identity,
+)
 from models import Base, DeviceInfo
 from models.base import SyncColumns
 
@@ -146,15 +151,19 @@ def create_vault(
     *,
     with_recovery: bool = False,
     keychain: Keychain | None = None,
+    kdf: KdfParameters | None = None,
 ) -> CreatedVault:
-    """A new, empty vault in ``paths.folder``; refuses to touch an existing one."""
+    """A new, empty vault in ``paths.folder``; refuses to touch an existing one.
+
+    ``kdf`` overrides the passphrase KDF's cost (tests use a cheap one; users never do).
+    """
     check_passphrase_strength(passphrase)
     if paths.exists():
         raise VaultExists(paths.folder)
     recovery_secret, recovery_recipient = new_recovery_identity() if with_recovery else (None, None)
     key = os.urandom(32)
     key_file = KeyFile.wrap(
-        key, passphrase, vault_id=uuid.uuid4(), recovery_recipient=recovery_recipient
+        key, passphrase, vault_id=uuid.uuid4(), kdf=kdf, recovery_recipient=recovery_recipient
     )
     paths.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:

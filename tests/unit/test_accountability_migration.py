@@ -19,7 +19,7 @@ from tests.conftest import PASSPHRASE
 NEW_TABLES = {"value", "accountability_pair", "partner_contact", "round_state", "round_turn"}
 
 
-def test_0004_down_to_0002_and_up_again_keeps_the_data(tmp_path: Path) -> None:
+def test_0004_down_and_up_again_keeps_the_data(tmp_path: Path) -> None:
     paths = VaultPaths(tmp_path / "vault")
     vault = create_vault(paths, PASSPHRASE).vault
     services = Services.for_vault(vault, actor="test")
@@ -32,7 +32,7 @@ def test_0004_down_to_0002_and_up_again_keeps_the_data(tmp_path: Path) -> None:
     config = migrate._config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0002")
+        command.downgrade(config, "0003")
     with engine.connect() as connection:
         tables = set(inspect(connection).get_table_names())
         columns = {c["name"] for c in inspect(connection).get_columns("attendance")}

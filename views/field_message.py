@@ -1,0 +1,58 @@
+"""A validation message shown beside the field it is about, and announced with that field."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QLabel, QWidget
+
+ERROR_ON_LIGHT = "#b42318"  # 6.4:1 on white
+ERROR_ON_DARK = "#ff8a80"  # 7.9:1 on the dark base
+
+
+class FieldMessage(QLabel):
+    """Hidden until it has something to say; ``field`` gets the same text as its description.
+
+    Screen readers read a field's accessible description when it gains focus, so the
+    message is heard where it is needed, not only seen.
+    """
+
+    def __init__(self, field: QWidget | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._field = field
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        window = self.palette().color(QPalette.ColorRole.Window)
+        colour = ERROR_ON_DARK if window.lightness() < 128 else ERROR_ON_LIGHT
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(colour))
+        self.setPalette(palette)
+        self.setText(text)
+        if self._field is not None:
+            self._field.setAccessibleDescription(text)
+        self.setVisible(bool(text))
+        if text:
+            self._make_room()
+
+    def _make_room(self) -> None:
+        """Grow the dialog to show the message in full.
+
+        A top-level window only follows its layout's minimum size, at which the fields
+        above a wrapped message get squeezed; its size hint has room for everything.
+        """
+        window = self.window()
+        layout = window.layout()
+        if layout is not None:
+            layout.activate()
+        window.resize(window.size().expandedTo(window.sizeHint()))
+
+    def clear_message(self) -> None:
+        self.setText("")
+        if self._field is not None:
+            self._field.setAccessibleDescription("")
+        self.hide()
+
+    @property
+    def message(self) -> str:
+        return self.text()

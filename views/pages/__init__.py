@@ -1,0 +1,1 @@
+"""The desk's pages (Roster, Check-ins, Goals, Attendance), one module each."""

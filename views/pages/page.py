@@ -1,0 +1,102 @@
+"""What every desk page shares: its contract with the window and its honest empty states."""
+
+from __future__ import annotations
+
+import calendar
+from typing import TYPE_CHECKING, ClassVar
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QStackedLayout, QWidget
+
+from app.tasks import TaskRunner
+from views.empty_state import EmptyState
+
+if TYPE_CHECKING:
+    from app.services.cohorts import CohortRow
+    from app.services.container import Services
+
+
+class DeskPage(QWidget):
+    """One page of the desk, hosted by the main window.
+
+    Contract: ``key`` (stable, kept in the settings) and ``title`` name the page. The window
+    calls ``set_cohort(row)`` whenever the selected cohort changes, with None when there is
+    no cohort at all; the page then shows that cohort (or the empty state that teaches the
+    next step). ``new_cohort_requested`` asks for the new-cohort dialog. A page gets its
+    collaborators in the constructor and does every database call through the task runner.
+    """
+
+    key: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+
+    new_cohort_requested = Signal()
+
+    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(f"{self.key}Page")
+        self.setAccessibleName(self.title)
+        self._services = services
+        self._tasks = tasks
+        self.cohort: CohortRow | None = None
+        self.empty_state = EmptyState(self)
+        self.empty_state.setObjectName(f"{self.key}EmptyState")
+        self.empty_state.action_triggered.connect(self.new_cohort_requested)
+        self._stack = QStackedLayout(self)
+        self._stack.addWidget(self.empty_state)
+        self.empty_state.show_state("Loading…", "Reading the vault’s cohorts.")
+
+    def set_cohort(self, cohort: CohortRow | None) -> None:
+        self.cohort = cohort
+        if cohort is None:
+            self.empty_state.show_state(
+                "Create your first cohort", self.no_cohort_text(), "Create a cohort…"
+            )
+        else:
+            self.show_cohort(cohort)
+
+    def no_cohort_text(self) -> str:
+        """Why this page needs a cohort, in one or two sentences."""
+        raise NotImplementedError
+
+    def show_cohort(self, cohort: CohortRow) -> None:
+        """Show ``cohort``; issue 3 replaces this with the page's real content."""
+        raise NotImplementedError
+
+    def count_sessions(self, cohort: CohortRow) -> None:
+        """Load how many sessions ``cohort`` has, then call ``show_session_count``."""
+        sessions = self._services.sessions
+        self._tasks.submit(
+            lambda: (cohort, len(sessions.for_cohort(cohort.id))),
+            on_success=self._on_sessions_counted,
+            on_failure=self._on_failed,
+            key=f"{self.key}-session-count",  # a newer cohort's count supersedes this one
+            owner=self,
+        )
+
+    def _on_sessions_counted(self, counted: tuple[CohortRow, int]) -> None:
+        cohort, count = counted
+        if self.cohort is not None and self.cohort.id == cohort.id:
+            self.show_session_count(cohort, count)
+
+    def show_session_count(self, cohort: CohortRow, count: int) -> None:
+        raise NotImplementedError
+
+    def _on_failed(self, error: Exception) -> None:
+        from views.errors import user_message
+
+        self.empty_state.show_state("This page could not be loaded", user_message(error))
+
+
+def schedule_text(cohort: CohortRow) -> str:
+    """``Mon, Wed, Fri at 18:00 for 180 minutes`` (the cohort's own time zone)."""
+    days = ", ".join(calendar.day_abbr[day - 1] for day in cohort.meeting_days)
+    return f"{days} at {cohort.start_time:%H:%M} for {cohort.planned_minutes} minutes"
+
+
+def minimum_hours(cohort: CohortRow) -> str:
+    hours = cohort.weekly_minimum_minutes / 60
+    return f"{hours:g}\u2011hour"  # a non-breaking hyphen: "9-" must not end a line
+
+
+def sessions_phrase(count: int) -> str:
+    return "1 session" if count == 1 else f"{count} sessions"

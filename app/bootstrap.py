@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from app.services.container import Services
     from app.vault.keychain import Keychain
     from app.vault.vault import UnlockedVault
+    from views.live.launcher import LiveLauncher
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +196,7 @@ class Startup(QObject):
         self._keychain: Keychain | None = None
         self._started = False
         self.opened: Opened | None = None
+        self.launcher: LiveLauncher | None = None
 
     @Slot()
     def begin(self) -> None:
@@ -284,6 +286,11 @@ class Startup(QObject):
         kinds: list[type[DeskPage]] = [RosterPage, CheckInsPage, GoalsPage, AttendancePage]
         pages = [kind(services, tasks) for kind in kinds]
         self.window.install_desk(switcher, pages)
+        from views.live.launcher import LiveLauncher
+
+        self.launcher = LiveLauncher(services, tasks, self.window)
+        switcher.cohort_selected.connect(self.launcher.set_cohort)
+        self.window.add_session_actions(self.launcher.actions)
         self.window.show_vault_unlocked(self.folder)
         self.window.show_notice(opened.note)
         switcher.reload()

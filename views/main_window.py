@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        self.file_menu = file_menu = bar.addMenu("&File")
         file_menu.addAction(self.new_cohort_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -191,6 +191,13 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.navigation, self.stack)
         self.show_page(self._settings.get(LAST_PAGE))
         self.navigation.setFocus()
+
+    def add_session_actions(self, actions: Sequence[QAction]) -> None:
+        """Live-mode actions ("Start group…", "Agenda…"): on the toolbar and in File."""
+        for action in actions:
+            self.toolbar.addAction(action)
+            self.file_menu.insertAction(self.quit_action, action)
+        self.file_menu.insertSeparator(self.quit_action)
 
     def show_page(self, key: str) -> None:
         """Show the page named ``key`` (the first page when there is none by that name)."""

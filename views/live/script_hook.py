@@ -1,0 +1,134 @@
+"""A test hook: the real program types a script of keys into itself (for end-to-end tests).
+
+With ``CIRCLEKEEPER_LIVE_SCRIPT=<file.json>`` set, the launcher plays the file's steps with
+QTest key clicks sent to whatever has the keyboard focus, as a person at the keyboard
+would (no xdotool under Xvfb here, and no socket to drive the process from outside). Steps,
+one JSON object each, played in order:
+
+- ``{"wait": "cohort" | "dialog" | "round" | "idle" | "closing"}``: until the cohort is
+  loaded, a dialog of ours is open and ready, a round window shows a ready card, everything
+  typed is saved and the next card read ahead, or a closing-round card is shown;
+- ``{"key": "Return", "mods": ["alt"]}``: one key click; ``{"type": "text"}``: key clicks;
+- ``{"print": "text"}``: a line on stdout (the test waits for it, e.g. before SIGKILL);
+- ``{"dump": true}``: ``dump {json}``: the card on screen and the round order;
+- ``{"quit": true}``.
+A wait that lasts 30 s prints ``script-timeout <what>`` and stops the script.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
+
+from views.live.closing_card import ClosingCard
+from views.live.start_dialog import StartSessionDialog
+
+if TYPE_CHECKING:
+    from views.live.launcher import LiveLauncher
+
+POLL_MS = 20
+WAIT_LIMIT_SECONDS = 30
+MODIFIERS = {
+    "alt": Qt.KeyboardModifier.AltModifier,
+    "ctrl": Qt.KeyboardModifier.ControlModifier,
+    "shift": Qt.KeyboardModifier.ShiftModifier,
+}
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+    sys.stdout.flush()
+
+
+class ScriptPlayer(QObject):
+    """Plays the script file of ``CIRCLEKEEPER_LIVE_SCRIPT``; see the module docstring."""
+
+    def __init__(self, launcher: LiveLauncher, path: str) -> None:
+        super().__init__(launcher)
+        self.launcher = launcher
+        self.steps: list[dict[str, Any]] = json.loads(Path(path).read_text())
+        self.index = 0
+        self.waiting_since: float | None = None
+        QTimer.singleShot(POLL_MS, self._play)
+
+    def _play(self) -> None:
+        while self.index < len(self.steps):
+            step = self.steps[self.index]
+            if "wait" in step and not self._holds(step["wait"]):
+                self.waiting_since = self.waiting_since or time.monotonic()
+                if time.monotonic() - self.waiting_since > WAIT_LIMIT_SECONDS:
+                    say(f"script-timeout {step['wait']}")
+                    return
+                QTimer.singleShot(POLL_MS, self._play)
+                return
+            self.waiting_since = None
+            self.index += 1
+            self._do(step)
+            if "key" in step or "type" in step:  # let the keys' consequences be queued first
+                QTimer.singleShot(0, self._play)
+                return
+        say("script-done")
+
+    def _do(self, step: dict[str, Any]) -> None:
+        if "key" in step:
+            modifiers = Qt.KeyboardModifier.NoModifier
+            for name in step.get("mods", []):
+                modifiers |= MODIFIERS[name]
+            QTest.keyClick(_target(), getattr(Qt.Key, f"Key_{step['key']}"), modifiers)
+        elif "type" in step:
+            QTest.keyClicks(_target(), step["type"])
+        elif "print" in step:
+            say(step["print"])
+        elif "dump" in step:
+            say("dump " + json.dumps(self.dump()))
+        elif "quit" in step:
+            QApplication.quit()
+
+    def _holds(self, condition: str) -> bool:
+        launcher, window = self.launcher, self.launcher.round_window
+        card = window.card if window is not None else None
+        if condition == "cohort":
+            return launcher.cohort is not None
+        if condition == "dialog":
+            dialog = launcher.dialog
+            if dialog is None or not dialog.isVisible():
+                return False
+            if isinstance(dialog, StartSessionDialog):
+                return dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+            return True
+        if window is None or card is None or not card.ready or not card.isEnabled():
+            return False
+        if condition == "round":
+            return True
+        if condition == "closing":
+            return isinstance(card, ClosingCard)
+        upcoming = window.controller.next_up
+        return window.controller.idle and (upcoming is None or upcoming in window.controller.states)
+
+    def dump(self) -> dict[str, Any]:
+        window = self.launcher.round_window
+        if window is None:
+            return {}
+        card = window.card
+        view = window.controller.view
+        return {
+            "speaker": card.card.display_name if card is not None else None,
+            "fields": card.fields() if card is not None else {},
+            "order": [
+                [t.display_name, window.order_model.state(t).name]
+                for t in (view.turns if view else ())
+            ],
+            "saving": not window.controller.idle,
+        }
+
+
+def _target() -> QWidget:
+    target = QApplication.activePopupWidget() or QApplication.focusWidget()
+    return target or QApplication.activeWindow() or QApplication.topLevelWidgets()[0]

@@ -101,7 +101,7 @@ class LiveLauncher(QObject):
         dialog = StartSessionDialog(self.services.rounds, self.tasks, self.cohort, self.host)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.start_requested.connect(self.open_round)
-        self.dialog = dialog
+        self._hold_dialog(dialog)
         dialog.open()
         return dialog
 
@@ -158,8 +158,17 @@ class LiveLauncher(QObject):
         box.finished.connect(
             lambda _result: self.open_round(choice) if box.clickedButton() is resume else None
         )
-        self.dialog = box
+        self._hold_dialog(box)
         box.open()
+
+    def _hold_dialog(self, dialog: QWidget) -> None:
+        """``dialog`` is the one open now (deleted on close: forget it then)."""
+        self.dialog = dialog
+        dialog.destroyed.connect(lambda: self._forget_dialog(dialog))
+
+    def _forget_dialog(self, dialog: QWidget) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
 
     def _save_before_quitting(self) -> None:
         window = self.round_window

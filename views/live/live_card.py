@@ -10,7 +10,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -114,7 +113,7 @@ class LiveCard(QWidget):
             QWidget.setTabOrder(first, second)
 
     def focusNextPrevChild(self, forward: bool) -> bool:
-        focused = QApplication.focusWidget()
+        focused = self.focusWidget()  # also right while the window is not active
         chain = [w for w in self._chain if w.isVisibleTo(self) and w.isEnabled()]
         here = next(
             (

@@ -85,7 +85,7 @@ class LiveRoundWindow(QMainWindow):
         self.card: LiveCard | None = None
         self._prepared: LiveCard | None = None
         self.presenter: PresenterWindow | None = None
-        self._closing_when_saved = False
+        self._dirty = False  # typed since the last draft was asked for
         self.actions_ = RoundActions.create(self)
         self._build(clock)
         self._connect()
@@ -252,6 +252,7 @@ class LiveRoundWindow(QMainWindow):
 
     def _show_speaker(self, participant_id: uuid.UUID | None) -> None:
         self._debounce.stop()
+        self._dirty = False
         old = self.card
         if participant_id is None:
             self.card = None
@@ -328,19 +329,27 @@ class LiveRoundWindow(QMainWindow):
 
     # -- typing and moving ----------------------------------------------------------------
 
+    @property
+    def typing_pending(self) -> bool:
+        """Typed text waits for the pause that saves it."""
+        return self._debounce.isActive()
+
     def _on_card_edited(self) -> None:
+        self._dirty = True
         self._debounce.start()
 
     def save_draft_now(self) -> None:
         self._debounce.stop()
         card = self.card
-        if card is not None and card.ready and card.touched:
+        if card is not None and card.ready and self._dirty:
+            self._dirty = False
             self.controller.save_draft(card.participant_id, card.fields())
 
     def _typed(self) -> dict[str, str] | None:
+        """The card's fields when they changed since the last draft (the move saves them)."""
         self._debounce.stop()
-        card = self.card
-        return card.fields() if card is not None and card.ready and card.touched else None
+        card, dirty, self._dirty = self.card, self._dirty, False
+        return card.fields() if card is not None and card.ready and dirty else None
 
     def commit_card(self) -> None:
         card = self.card
@@ -384,6 +393,7 @@ class LiveRoundWindow(QMainWindow):
             self.controller.go_to(turn.participant_id, self._typed())
 
     def _on_order_chosen(self, _index: int) -> None:
+        self.save_draft_now()  # the speaker may change: keep what they said so far
         self.controller.set_order(RoundOrder(self.order_choice.currentData()))
         if self.card is not None:
             self.card.first_input().setFocus()
@@ -473,16 +483,12 @@ class LiveRoundWindow(QMainWindow):
         self.saving_label.setText("All saved" if idle else "Saving…")
         if idle:
             self.refresh_presenter()
-            if self._closing_when_saved:
-                self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Save what was typed and what waits in the lane now, then close: never refuse, or
+        quitting the application (SIGTERM, log out) would be refused with it."""
         self.save_draft_now()
-        if not self.controller.lane.idle:
-            self._closing_when_saved = True
-            self.show_message("Saving before closing…")
-            event.ignore()
-            return
+        self.controller.lane.drain()
         if self.presenter is not None:
             self.presenter.close()
         super().closeEvent(event)

@@ -56,6 +56,7 @@ class ScriptPlayer(QObject):
         self.steps: list[dict[str, Any]] = json.loads(Path(path).read_text())
         self.index = 0
         self.waiting_since: float | None = None
+        self.activating_since: float | None = None
         QTimer.singleShot(POLL_MS, self._play)
 
     def _play(self) -> None:
@@ -68,6 +69,8 @@ class ScriptPlayer(QObject):
                     return
                 QTimer.singleShot(POLL_MS, self._play)
                 return
+            if ("key" in step or "type" in step) and not self._window_active():
+                return  # _window_active plays on once the window is active
             self.waiting_since = None
             self.index += 1
             self._do(step)
@@ -76,14 +79,31 @@ class ScriptPlayer(QObject):
                 return
         say("script-done")
 
+    def _window_active(self) -> bool:
+        """Keys go to the active window, as at a real keyboard: activate ours first (Xvfb
+        has no window manager to do it) and wait for the X server to say it is active."""
+        window = _target(self.launcher).window()
+        if QApplication.activeWindow() is window:
+            self.activating_since = None
+            return True
+        if self.activating_since is None:
+            self.activating_since = time.monotonic()
+            window.raise_()
+            window.activateWindow()
+        if time.monotonic() - self.activating_since > 2:  # keys anyway: the test will say
+            self.activating_since = None
+            return True
+        QTimer.singleShot(POLL_MS, self._play)
+        return False
+
     def _do(self, step: dict[str, Any]) -> None:
         if "key" in step:
             modifiers = Qt.KeyboardModifier.NoModifier
             for name in step.get("mods", []):
                 modifiers |= MODIFIERS[name]
-            QTest.keyClick(_target(), getattr(Qt.Key, f"Key_{step['key']}"), modifiers)
+            QTest.keyClick(_target(self.launcher), getattr(Qt.Key, f"Key_{step['key']}"), modifiers)
         elif "type" in step:
-            QTest.keyClicks(_target(), step["type"])
+            QTest.keyClicks(_target(self.launcher), step["type"])
         elif "print" in step:
             say(step["print"])
         elif "dump" in step:
@@ -110,7 +130,11 @@ class ScriptPlayer(QObject):
         if condition == "closing":
             return isinstance(card, ClosingCard)
         upcoming = window.controller.next_up
-        return window.controller.idle and (upcoming is None or upcoming in window.controller.states)
+        return (
+            window.controller.idle
+            and not window.typing_pending
+            and (upcoming is None or upcoming in window.controller.states)
+        )
 
     def dump(self) -> dict[str, Any]:
         window = self.launcher.round_window
@@ -129,6 +153,12 @@ class ScriptPlayer(QObject):
         }
 
 
-def _target() -> QWidget:
-    target = QApplication.activePopupWidget() or QApplication.focusWidget()
-    return target or QApplication.activeWindow() or QApplication.topLevelWidgets()[0]
+def _target(launcher: LiveLauncher) -> QWidget:
+    """Where a key goes: the focus, else the focus of our topmost window (not yet active)."""
+    found = QApplication.activePopupWidget() or QApplication.focusWidget()
+    if found is not None:
+        return found
+    for window in (launcher.dialog, launcher.round_window, launcher.host):
+        if window is not None and window.isVisible():
+            return window.focusWidget() or window
+    return launcher.host

@@ -116,6 +116,7 @@ class LiveLauncher(QObject):
             order=choice.order,
             soft_limit=choice.soft_limit_seconds,
             kind=choice.kind,
+            clock=self.services.context.now,
             parent=self.host,
         )
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -143,7 +144,7 @@ class LiveLauncher(QObject):
         return self.agenda_window
 
     def _offer_resume(self, cohort: CohortRow, found: list[RoundView]) -> None:
-        now = dt.datetime.now(dt.UTC)
+        now = self.services.context.now()
         recent = [v for v in found if now - v.started_at <= RESUME_WITHIN]
         if not recent or self.round_window is not None:
             return

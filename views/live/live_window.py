@@ -303,7 +303,7 @@ class LiveRoundWindow(QMainWindow):
                 card.setEnabled(True)
                 card.first_input().setFocus()
             return
-        if state.participant_id == self.controller.next_up and self.controller.idle:
+        if state.participant_id == self.controller.next_up:
             if self._prepared is not None:
                 self._discard(self._prepared)
             self._prepared = self._build_card(state.participant_id)
@@ -328,6 +328,11 @@ class LiveRoundWindow(QMainWindow):
         return self.waiting_page
 
     # -- typing and moving ----------------------------------------------------------------
+
+    @property
+    def prepared_card(self) -> LiveCard | None:
+        """The next person's card, built ahead (Enter only shows it)."""
+        return self._prepared
 
     @property
     def typing_pending(self) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.services.accountability import Evaluation, ParticipantCard
 from app.services.round_drafts import DraftRow
@@ -371,11 +371,21 @@ class RoundController(QObject):
         """Read the cards of the speaker and of whoever is next, once each, in order."""
         if self.view is None:
             return
-        for pid in (self.view.current_participant_id, self.next_up):
-            if pid is None or pid in self.states or pid in self._asked:
+        upcoming = self.next_up
+        for pid in (self.view.current_participant_id, upcoming):
+            if pid is None or pid in self._asked:
+                continue
+            if pid in self.states:
+                if pid == upcoming:  # known already: say so once the move is on screen
+                    QTimer.singleShot(0, lambda pid=pid: self._announce(pid))
                 continue
             self._asked.add(pid)
             self._read(pid)
+
+    def _announce(self, participant_id: uuid.UUID) -> None:
+        state = self.state(participant_id)
+        if state is not None and participant_id == self.next_up:
+            self.state_ready.emit(state)
 
     def _read(self, participant_id: uuid.UUID) -> None:
         entries, session_id, kind = self.services.round_entries, self._session_id(), self.kind

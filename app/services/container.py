@@ -11,6 +11,7 @@ from app.services.context import ServiceContext, current_user
 from app.services.enrollments import EnrollmentService
 from app.services.goals import GoalService
 from app.services.participants import ParticipantService
+from app.services.profile import ProfileService
 from app.services.progress import ProgressService
 from app.services.sessions import SessionService
 from app.sync.clock import HybridLogicalClock
@@ -28,6 +29,7 @@ class Services:
     checkins: CheckInService
     goals: GoalService
     progress: ProgressService
+    profiles: ProfileService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -41,6 +43,7 @@ class Services:
             checkins=CheckInService(context),
             goals=GoalService(context),
             progress=ProgressService(context),
+            profiles=ProfileService(context),
         )
 
     @classmethod

@@ -6,10 +6,13 @@ from models.base import Base, SyncColumns
 from models.checkin import CheckIn, ShareScope
 from models.cohort import AgeGroup, Cohort, CohortStatus, CohortType, LevelOfCare, Track
 from models.device import DeviceInfo
+from models.device_key import DeviceKey
 from models.enrollment import Enrollment, EnrollmentStatus
 from models.goal import Goal, GoalReview, GoalStatus, ReviewOutcome, ValueDomain
 from models.group_session import GroupSession, SessionStatus
 from models.participant import Participant
+from models.sync_state import ClockState, FieldHistory, RowClock, SyncConflict, SyncLog
+from models.trusted_peer import TrustedPeer
 
 __all__ = [
     "AgeGroup",
@@ -19,12 +22,15 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CheckIn",
+    "ClockState",
     "Cohort",
     "CohortStatus",
     "CohortType",
     "DeviceInfo",
+    "DeviceKey",
     "Enrollment",
     "EnrollmentStatus",
+    "FieldHistory",
     "Goal",
     "GoalReview",
     "GoalStatus",
@@ -32,9 +38,13 @@ __all__ = [
     "LevelOfCare",
     "Participant",
     "ReviewOutcome",
+    "RowClock",
     "SessionStatus",
     "ShareScope",
     "SyncColumns",
+    "SyncConflict",
+    "SyncLog",
     "Track",
+    "TrustedPeer",
     "ValueDomain",
 ]

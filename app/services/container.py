@@ -9,11 +9,13 @@ from app.services.checkins import CheckInService
 from app.services.cohorts import CohortService
 from app.services.context import ServiceContext, current_user
 from app.services.enrollments import EnrollmentService
+from app.services.exchange import ExchangeService
 from app.services.goals import GoalService
 from app.services.participants import ParticipantService
 from app.services.profile import ProfileService
 from app.services.progress import ProgressService
 from app.services.sessions import SessionService
+from app.services.sync_review import SyncReviewService
 from app.sync.clock import HybridLogicalClock
 from app.vault.vault import UnlockedVault
 
@@ -29,6 +31,8 @@ class Services:
     checkins: CheckInService
     goals: GoalService
     progress: ProgressService
+    exchange: ExchangeService
+    sync_review: SyncReviewService
     profiles: ProfileService
 
     @classmethod
@@ -43,6 +47,8 @@ class Services:
             checkins=CheckInService(context),
             goals=GoalService(context),
             progress=ProgressService(context),
+            exchange=ExchangeService(context),
+            sync_review=SyncReviewService(context),
             profiles=ProfileService(context),
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
 
+from app.cli.demo_command import ProgressBar
 from app.services import integrity
 from app.services import validation as check
 from app.services.attendance import OVERTIME_ALLOWANCE
@@ -34,7 +36,7 @@ from app.services.ids import attendance_id, checkin_id
 from app.services.participants import ParticipantDraft
 from app.vault.vault import UnlockedVault, VaultPaths, create_vault
 from models import AttendanceStatus, Base, Track
-from tests.conftest import PASSPHRASE, REPO
+from tests.conftest import CHEAP_KDF, PASSPHRASE, REPO
 
 TODAY = dt.date(2026, 3, 4)  # a Wednesday
 
@@ -63,7 +65,7 @@ def small_demo(
 def _demo_vault(
     folder: Path, *, seed: int = 7, cohorts: int = 6, participants: int = 150, weeks: int = 20
 ) -> tuple[UnlockedVault, DemoSummary]:
-    vault = create_vault(VaultPaths(folder), PASSPHRASE).vault
+    vault = create_vault(VaultPaths(folder), PASSPHRASE, kdf=CHEAP_KDF).vault
     summary = small_demo(vault, seed=seed, cohorts=cohorts, participants=participants, weeks=weeks)
     return vault, summary
 
@@ -135,7 +137,7 @@ def test_loading_leaves_the_schema_as_the_migrations_made_it(
 
 
 def test_an_interrupted_demo_leaves_the_vault_empty_and_whole(tmp_path: Path) -> None:
-    vault = create_vault(VaultPaths(tmp_path / "vault"), PASSPHRASE).vault
+    vault = create_vault(VaultPaths(tmp_path / "vault"), PASSPHRASE, kdf=CHEAP_KDF).vault
     schema = "SELECT name, sql FROM sqlite_master ORDER BY name"
     try:
         before = rows(vault, schema)
@@ -396,7 +398,8 @@ def test_the_command_line_writes_what_the_service_writes(
             check=False,
         )
 
-    assert app("init", "--passphrase-file", str(secret)).returncode == 0
+    # Made here with a cheap KDF (kept in its key file) so each command unlocks quickly.
+    create_vault(VaultPaths(folder), PASSPHRASE, kdf=CHEAP_KDF).vault.close()
     made = app("demo", *options, "--today", "2026-03-04", "--passphrase-file", str(secret))
     assert made.returncode == 0, made.stderr
     assert "3 cohorts, 40 participants" in made.stdout
@@ -413,3 +416,19 @@ def test_the_command_line_writes_what_the_service_writes(
     assert again.stderr.count("\n") == 1 and "already holds" in again.stderr
     wrong = app("demo", "--weeks", "0")
     assert wrong.returncode == 2 and "--weeks" in wrong.stderr
+
+
+def test_the_progress_bar_draws_on_a_terminal_and_stays_silent_elsewhere() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    shown, piped = Terminal(), io.StringIO()
+    for stream in (shown, piped):
+        bar = ProgressBar(stream)
+        for fraction in (0.0, 0.004, 0.5, 1.0):
+            bar.update(fraction)
+        bar.close()
+    frames = shown.getvalue().split("\r")[1:]
+    assert [frame.split("]")[1].split("%")[0].strip() for frame in frames] == ["0", "50", "100"]
+    assert shown.getvalue().endswith("\n") and piped.getvalue() == ""

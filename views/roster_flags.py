@@ -32,7 +32,6 @@ FlagSource = Callable[[uuid.UUID, dt.date], Mapping[uuid.UUID, tuple[RosterFlag,
 
 def no_flags(_cohort_id: uuid.UUID, _day: dt.date) -> None:
     """The stand-in while the accountability engine is not installed: flags unknown."""
-    return None
 
 
 def flag_source(services: Services) -> FlagSource:

@@ -170,7 +170,7 @@ class AddPersonDialog(RosterDialog):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._run_search)
-        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.textChanged.connect(self._on_search_edited)
         self.is_new.toggled.connect(self._show_mode)
         self.waitlist.toggled.connect(self._update_accept_text)
         self._show_mode()
@@ -183,15 +183,18 @@ class AddPersonDialog(RosterDialog):
 
     def _show_mode(self) -> None:
         new = self.new_person_mode
-        for key in ("display_name", "pronouns", "recovery_start"):
-            self.form.setRowVisible(self.fields[key].parentWidget(), new)
-        for key in ("search", "participant"):
-            self.form.setRowVisible(self.fields[key].parentWidget(), not new)
+        for key in ("display_name", "pronouns", "recovery_start", "search", "participant"):
+            cell = self.fields[key].parentWidget()
+            assert cell is not None  # add_row put each field in a cell of its own
+            self.form.setRowVisible(cell, new == (key not in ("search", "participant")))
         self.clear_messages()
         (self.person.name if new else self.search).setFocus()
 
     def _update_accept_text(self) -> None:
         self.set_accept_text("Add to the &waitlist" if self.waitlist.isChecked() else "&Enroll")
+
+    def _on_search_edited(self, _text: str) -> None:
+        self._search_timer.start()  # one search once typing pauses, not one per key
 
     def _run_search(self) -> None:
         text = self.search.text().strip()

@@ -7,16 +7,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDialog,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -24,13 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.tasks import TaskRunner
-from models import CohortStatus, EnrollmentStatus
+from models import EnrollmentStatus
 from views.empty_state import EmptyState
 from views.errors import user_message
-from views.field_message import FieldMessage
-from views.heading import heading_label, note_label
-from views.pages.page import DeskPage, minimum_hours, schedule_text
-from views.roster_commands import Work, edit_command, end_command, waitlist_command
+from views.pages.page import DeskPage
+from views.roster_changes import RosterChanges
+from views.roster_controls import CURRENT, RosterControls
 from views.roster_flags import FlagSource, flag_source
 from views.roster_table_model import (
     ROW_ROLE,
@@ -43,20 +36,7 @@ from views.roster_table_model import (
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
     from app.services.container import Services
-    from app.services.enrollments import EnrollResult
-    from app.services.participants import ParticipantRow
     from views.profile_window import ProfileWindow
-
-CURRENT = frozenset({EnrollmentStatus.ACTIVE, EnrollmentStatus.WAITLIST})
-SHOW_CHOICES: tuple[tuple[str, frozenset[EnrollmentStatus]], ...] = (
-    ("Current members", CURRENT),
-    ("Active", frozenset({EnrollmentStatus.ACTIVE})),
-    ("Waitlist", frozenset({EnrollmentStatus.WAITLIST})),
-    ("Graduated", frozenset({EnrollmentStatus.GRADUATED})),
-    ("Discharged", frozenset({EnrollmentStatus.DISCHARGED})),
-    ("Withdrew", frozenset({EnrollmentStatus.WITHDREW})),
-    ("Everyone, past and present", frozenset(EnrollmentStatus)),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +49,12 @@ class RosterSnapshot:
 class RosterPage(DeskPage):
     """The cohort's members in a sortable, filterable table, with the actions a facilitator takes.
 
-    Every change goes through the task runner and is followed by a reload; ``roster_loaded``
-    is emitted after each load is shown. Edits, waitlist ↔ active and ending a stay are on
-    ``undo_stack`` (Ctrl+Z / Ctrl+Shift+Z while the page has the focus); someone leaves the
-    roster only through a dialog that says so. ``participant_opened(id)`` is emitted when a
-    profile opens (Enter or double-click). ``clear()`` forgets everything shown (locking).
+    Every change goes through ``changes`` (dialogs, the task runner, the undo stack) and is
+    followed by a reload; ``roster_loaded`` is emitted after each load is shown. Edits,
+    waitlist ↔ active and ending a stay can be undone (Ctrl+Z / Ctrl+Shift+Z while the page
+    has the focus); someone leaves the roster only through a dialog that says so. Enter or a
+    double-click opens the person's profile window (``participant_opened(id)``). People
+    who left are loaded only when "Show" asks for them. ``clear()`` forgets everything.
     """
 
     key = "roster"
@@ -94,57 +75,23 @@ class RosterPage(DeskPage):
         self._flags = flags or flag_source(services)
         self._fresh: CohortRow | None = None
         self._with_ended = False
-        self._pending = 0
-        self.dialog: QDialog | None = None
         self.profiles: dict[uuid.UUID, ProfileWindow] = {}
-        self.undo_stack = QUndoStack(self)
+        self.changes = RosterChanges(services, tasks, self.selected_entry, self.shown_cohort, self)
+        self.undo_stack = self.changes.undo_stack
         self.model = RosterTableModel(self)
         self.proxy = RosterFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.content = QWidget(self)
-        self._build_header()
+        self.controls = RosterControls(self.changes, self.open_selected, self.content)
         self._build_table()
-        self._build_actions()
-        self._lay_out()
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(12, 10, 12, 6)
+        layout.addWidget(self.controls)
+        layout.addWidget(self.inner, 1)
+        QWidget.setTabOrder(self.controls.last_in_tab_order, self.table)
         self._stack.addWidget(self.content)
-        for signal in (
-            self.proxy.modelReset,
-            self.proxy.rowsInserted,
-            self.proxy.rowsRemoved,
-            self.proxy.layoutChanged,
-        ):
-            signal.connect(self._update_view)
-        self.undo_stack.indexChanged.connect(self._update_actions)
-
-    # -- building -------------------------------------------------------------------------
-
-    def _build_header(self) -> None:
-        self.heading = heading_label("", self.content)
-        self.heading.setObjectName("rosterHeading")
-        self.summary = note_label("", self.content)
-        self.summary.setObjectName("rosterSummary")
-        self.capacity_warning = FieldMessage(None, self.content)
-        self.capacity_warning.setObjectName("capacityWarning")
-        self.notice = QLabel(self.content)
-        self.notice.setObjectName("rosterNotice")
-        self.notice.setWordWrap(True)
-        self.notice.hide()
-        self.error = FieldMessage(None, self.content)
-        self.error.setObjectName("rosterError")
-        self.filter = QLineEdit(self.content)
-        self.filter.setAccessibleName("Filter by name or pronouns")
-        self.filter.setPlaceholderText("Name or pronouns")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.proxy.set_text)
-        self.filter_label = QLabel("Fi&lter:", self.content)
-        self.filter_label.setBuddy(self.filter)
-        self.show_choice = QComboBox(self.content)
-        self.show_choice.setAccessibleName("Show")
-        for text, statuses in SHOW_CHOICES:
-            self.show_choice.addItem(text, statuses)
-        self.show_choice.currentIndexChanged.connect(self._on_show_changed)
-        self.show_label = QLabel("&Show:", self.content)
-        self.show_label.setBuddy(self.show_choice)
+        self._add_shortcuts()
+        self._connect()
 
     def _build_table(self) -> None:
         self.inner = QStackedWidget(self.content)
@@ -164,38 +111,16 @@ class RosterPage(DeskPage):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(Column.FLAGS, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
-        self.table.activated.connect(self._on_activated)
-        self.table.selectionModel().currentRowChanged.connect(self._update_actions)
         self.members_empty = EmptyState(self.inner)
         self.members_empty.setObjectName("rosterMembersEmpty")
-        self.members_empty.action_triggered.connect(self._on_empty_action)
         self.inner.addWidget(self.table)
         self.inner.addWidget(self.members_empty)
 
-    def _button(self, text: str, tip: str, slot: Any) -> QPushButton:
-        button = QPushButton(text, self.content)
-        button.setAccessibleName(text.replace("&", "").rstrip("…"))
-        button.setToolTip(tip)
-        button.clicked.connect(slot)
-        return button
-
-    def _build_actions(self) -> None:
-        self.add_button = self._button(
-            "&Add person…", "Enroll a new person, or someone already in the vault", self.add_person
-        )
-        self.edit_button = self._button("&Edit…", "Edit name, pronouns, recovery date (F2)", self.edit_selected)
-        self.move_button = self._button("&Move…", "Move to another cohort", self.move_selected)
-        self.waitlist_button = self._button("Put on &waitlist", "", self.toggle_waitlist)
-        self.end_button = self._button(
-            "E&nd stay…", "Graduate, discharge or record a withdrawal", self.end_selected
-        )
-        self.open_button = self._button("&Open profile", "Open their profile (Enter)", self.open_selected)
-        self.undo_button = self._button("&Undo", "Nothing to undo", self.undo)
-        self.redo_button = self._button("&Redo", "Nothing to redo", self.redo)
+    def _add_shortcuts(self) -> None:
         shortcuts: list[tuple[QKeySequence | QKeySequence.StandardKey, Any]] = [
-            (QKeySequence(Qt.Key.Key_F2), self.edit_selected),
-            (QKeySequence.StandardKey.Undo, self.undo),
-            (QKeySequence.StandardKey.Redo, self.redo),
+            (QKeySequence(Qt.Key.Key_F2), self.changes.edit_selected),
+            (QKeySequence.StandardKey.Undo, self.changes.undo),
+            (QKeySequence.StandardKey.Redo, self.changes.redo),
         ]
         for keys, slot in shortcuts:
             action = QAction(self)
@@ -204,39 +129,25 @@ class RosterPage(DeskPage):
             action.triggered.connect(slot)
             self.addAction(action)
 
-    def _lay_out(self) -> None:
-        top = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(self.heading)
-        titles.addWidget(self.summary)
-        titles.addWidget(self.capacity_warning)
-        top.addLayout(titles, 1)
-        filters = QHBoxLayout()
-        filters.addWidget(self.filter_label)
-        filters.addWidget(self.filter, 2)
-        filters.addWidget(self.show_label)
-        filters.addWidget(self.show_choice, 1)
-        filters.addSpacing(12)
-        for button in (self.add_button, self.edit_button, self.move_button):
-            filters.addWidget(button)
-        for button in (self.waitlist_button, self.end_button, self.open_button):
-            filters.addWidget(button)
-        filters.addSpacing(12)
-        filters.addWidget(self.undo_button)
-        filters.addWidget(self.redo_button)
-        layout = QVBoxLayout(self.content)
-        layout.setContentsMargins(12, 10, 12, 6)
-        layout.addLayout(top)
-        layout.addLayout(filters)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.error)
-        layout.addWidget(self.inner, 1)
-        order = [self.filter, self.show_choice, self.add_button, self.edit_button]
-        order += [self.move_button, self.waitlist_button, self.end_button, self.open_button]
-        order += [self.undo_button, self.redo_button, self.table]
-        for first, second in zip(order, order[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+    def _connect(self) -> None:
+        controls = self.controls
+        controls.filter.textChanged.connect(self.proxy.set_text)
+        controls.show_choice.currentIndexChanged.connect(self._on_show_changed)
+        self.table.activated.connect(self._on_activated)
+        self.table.selectionModel().currentRowChanged.connect(self._update_actions)
+        self.members_empty.action_triggered.connect(self._on_empty_action)
+        for signal in (
+            self.proxy.modelReset,
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.layoutChanged,
+        ):
+            signal.connect(self._update_view)
+        self.changes.stored.connect(self._on_stored)
+        self.changes.notice.connect(controls.show_notice)
+        self.changes.failed.connect(controls.show_error)
+        self.changes.busy_changed.connect(self._update_actions)
+        self.undo_stack.indexChanged.connect(self._update_actions)
 
     # -- DeskPage -------------------------------------------------------------------------
 
@@ -248,12 +159,16 @@ class RosterPage(DeskPage):
 
     def show_cohort(self, cohort: CohortRow) -> None:
         if self._fresh is None or self._fresh.id != cohort.id:
-            self.undo_stack.clear()  # undoing in a cohort no longer shown would surprise
+            self.changes.clear()  # undoing in a cohort no longer shown would surprise
             self.model.clear()
             self._fresh = cohort
             self._show_header(cohort)
         self._stack.setCurrentWidget(self.content)
         self.reload()
+
+    def shown_cohort(self) -> CohortRow | None:
+        """The cohort as last loaded (its seat count is fresh after every change)."""
+        return self._fresh
 
     def reload(self, select: uuid.UUID | None = None) -> None:
         """Load the cohort's members again (and select ``select``, else keep the selection)."""
@@ -296,48 +211,28 @@ class RosterPage(DeskPage):
         self._show_header(snapshot.cohort)
         self.select_participant(wanted)
         self._update_view()
+        for window in self.profiles.values():
+            window.reload()  # a change made here shows in any open profile
         self.roster_loaded.emit()
 
     def _on_failed(self, error: Exception) -> None:
-        self.error.show_message(f"The roster could not be loaded: {user_message(error)}")
+        self.controls.show_error(f"The roster could not be loaded: {user_message(error)}")
 
     def clear(self) -> None:
         """Forget every name and figure shown (the window is locking): no data stays behind."""
         self._tasks.submit(lambda: None, key="roster-load", owner=self)  # drops a late load
         for window in list(self.profiles.values()):
             window.close()
-        if self.dialog is not None:
-            self.dialog.reject()
-        self.undo_stack.clear()
+        self.changes.clear()
         self.model.clear()
-        self.filter.clear()
-        self.heading.clear()
-        self.summary.clear()
-        self.notice.clear()
-        self.capacity_warning.clear_message()
+        self.controls.clear()
         self._fresh = None
 
     # -- showing --------------------------------------------------------------------------
 
     def _show_header(self, cohort: CohortRow) -> None:
-        self.heading.setText(cohort.name)
         waiting = sum(1 for e in self.model.entries if e.row.status is EnrollmentStatus.WAITLIST)
-        parts = [f"{cohort.active_members} of {cohort.capacity} seats taken"]
-        if waiting:
-            parts.append(f"{waiting} on the waitlist")
-        parts.append(schedule_text(cohort))
-        parts.append(f"{minimum_hours(cohort)} weekly IOP minimum")
-        if cohort.status is not CohortStatus.ACTIVE:
-            parts.insert(0, f"{cohort.status.value.capitalize()}: takes no one new")
-        self.summary.setText(" · ".join(parts))
-        over = cohort.active_members - cohort.capacity
-        if over > 0:
-            self.capacity_warning.show_message(
-                f"Over capacity: {cohort.active_members} active members for {cohort.capacity} "
-                "seats. Consider the waitlist or moving someone to another cohort."
-            )
-        else:
-            self.capacity_warning.clear_message()
+        self.controls.show_cohort(cohort, waiting)
         self.table.setAccessibleName(f"Roster of {cohort.name}")
         self._update_actions()
 
@@ -347,7 +242,7 @@ class RosterPage(DeskPage):
             self.inner.setCurrentWidget(self.table)
             return
         name = self._fresh.name if self._fresh else "this cohort"
-        filtered = bool(self.filter.text().strip()) or self.proxy.statuses != CURRENT
+        filtered = bool(self.controls.filter.text().strip()) or self.proxy.statuses != CURRENT
         if filtered:
             self.members_empty.show_state(
                 "No one matches",
@@ -365,45 +260,27 @@ class RosterPage(DeskPage):
 
     def _on_empty_action(self) -> None:
         if self.members_empty.button.text().startswith("Clear"):
-            self.filter.clear()
-            self.show_choice.setCurrentIndex(0)
+            self.controls.filter.clear()
+            self.controls.show_choice.setCurrentIndex(0)
         else:
-            self.add_person()
+            self.changes.add_person()
 
     def _on_show_changed(self, _index: int) -> None:
-        statuses: frozenset[EnrollmentStatus] = self.show_choice.currentData()
+        statuses: frozenset[EnrollmentStatus] = self.controls.show_choice.currentData()
         self.proxy.set_statuses(statuses)
         if not statuses <= CURRENT and not self._with_ended:
             self.reload()  # the people who left are loaded only when asked for
 
     @Slot()
     def _update_actions(self, *_args: object) -> None:
-        entry = self.selected_entry()
-        cohort = self._fresh
-        open_cohort = cohort is not None and cohort.status is CohortStatus.ACTIVE
-        current = entry is not None and entry.is_current and self._pending == 0
-        self.add_button.setEnabled(open_cohort)
-        self.edit_button.setEnabled(entry is not None)
-        self.open_button.setEnabled(entry is not None)
-        self.move_button.setEnabled(current)
-        self.end_button.setEnabled(current)
-        waiting = entry is not None and entry.row.status is EnrollmentStatus.WAITLIST
-        self.waitlist_button.setText("Ac&tivate" if waiting else "Put on &waitlist")
-        self.waitlist_button.setAccessibleName("Activate" if waiting else "Put on waitlist")
-        self.waitlist_button.setToolTip(
-            "Move them from the waitlist into the group" if waiting else "Hold their seat for later"
+        self.controls.update_actions(
+            self.selected_entry(), self._fresh, self.changes.busy, self.undo_stack
         )
-        self.waitlist_button.setEnabled(current and open_cohort)
-        stack = self.undo_stack
-        self.undo_button.setEnabled(stack.canUndo() and self._pending == 0)
-        self.redo_button.setEnabled(stack.canRedo() and self._pending == 0)
-        self.undo_button.setToolTip(f"Undo {stack.undoText()} (Ctrl+Z)" if stack.canUndo() else "Nothing to undo")
-        self.redo_button.setToolTip(f"Redo {stack.redoText()}" if stack.canRedo() else "Nothing to redo")
 
-    def show_notice(self, text: str) -> None:
-        self.error.clear_message()
-        self.notice.setText(text)
-        self.notice.setVisible(bool(text))
+    def _on_stored(self, select: uuid.UUID | None) -> None:
+        if select is not None and not self.proxy.statuses & CURRENT:
+            self.controls.show_choice.setCurrentIndex(0)  # show where the person now is
+        self.reload(select)
 
     # -- selection ------------------------------------------------------------------------
 
@@ -429,152 +306,6 @@ class RosterPage(DeskPage):
             self.table.selectionModel().setCurrentIndex(index, flags)
         self._update_actions()
 
-    # -- actions --------------------------------------------------------------------------
-
-    def _open_dialog(self, dialog: QDialog) -> QDialog:
-        if self.dialog is not None:
-            self.dialog.reject()
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _forget_dialog(self, dialog: QDialog) -> None:
-        if self.dialog is dialog:
-            self.dialog = None
-
-    @Slot()
-    def add_person(self) -> QDialog | None:
-        from views.roster_person_dialog import AddPersonDialog
-
-        if self._fresh is None or self._fresh.status is not CohortStatus.ACTIVE:
-            return None
-        dialog = AddPersonDialog(self._services, self._tasks, self._fresh, self.window())
-        dialog.enrolled.connect(self._on_enrolled)
-        return self._open_dialog(dialog)
-
-    def _on_enrolled(self, result: EnrollResult) -> None:
-        row = result.enrollment
-        where = "on the waitlist" if row.status is EnrollmentStatus.WAITLIST else "enrolled"
-        warning = f" {result.capacity_warning}" if result.capacity_warning else ""
-        self.show_notice(f"{row.participant_name} is {where}.{warning}")
-        if self.proxy.statuses != CURRENT:
-            self.show_choice.setCurrentIndex(0)
-        self.reload(select=row.participant_id)
-
-    @Slot()
-    def edit_selected(self) -> None:
-        entry = self.selected_entry()
-        if entry is None:
-            return
-        participants = self._services.participants
-        self._tasks.submit(
-            lambda: participants.get(entry.participant_id),
-            on_success=self._open_edit,
-            on_failure=lambda error: self.error.show_message(user_message(error)),
-            owner=self,
-            name="read person",
-        )
-
-    def _open_edit(self, row: ParticipantRow) -> None:
-        from views.roster_person_dialog import EditPersonDialog
-
-        dialog = EditPersonDialog(self._services, self._tasks, row, self.window())
-        dialog.edited.connect(self._on_edited)
-        self._open_dialog(dialog)
-
-    def _on_edited(self, before: ParticipantRow, after: ParticipantRow) -> None:
-        self.undo_stack.push(edit_command(self._services, self.run_change, before, after))
-        self.show_notice(f"Saved {after.display_name}.")
-        self.reload(select=after.id)
-
-    @Slot()
-    def move_selected(self) -> None:
-        from views.roster_stay_dialogs import MoveDialog
-
-        entry, cohort = self.selected_entry(), self._fresh
-        if entry is None or cohort is None or not entry.is_current:
-            return
-        dialog = MoveDialog(self._services, self._tasks, cohort, entry, self.window())
-        dialog.moved.connect(self._on_moved)
-        self._open_dialog(dialog)
-
-    def _on_moved(self, entry: RosterEntry, result: EnrollResult) -> None:
-        warning = f" {result.capacity_warning}" if result.capacity_warning else ""
-        self.show_notice(f"{entry.row.display_name} moved to another cohort.{warning}")
-        self.reload()
-
-    @Slot()
-    def end_selected(self) -> None:
-        from views.roster_stay_dialogs import EndStayDialog
-
-        entry, cohort = self.selected_entry(), self._fresh
-        if entry is None or cohort is None or not entry.is_current:
-            return
-        dialog = EndStayDialog(self._services, self._tasks, cohort, entry, self.window())
-        dialog.ended.connect(self._on_ended)
-        self._open_dialog(dialog)
-
-    def _on_ended(self, entry: RosterEntry, status: EnrollmentStatus, reason: str, day: Any) -> None:
-        command = end_command(self._services, self.run_change, entry, status, reason, day)
-        self.undo_stack.push(command)
-        self.show_notice(f"Done: {command.text()}. Ctrl+Z undoes it.")
-        self.reload()
-
-    @Slot()
-    def toggle_waitlist(self) -> None:
-        entry = self.selected_entry()
-        if entry is None or not entry.is_current or self._pending:
-            return
-        command = waitlist_command(
-            self._services, self.run_change, entry, self._services.context.today()
-        )
-        enrollments, row = self._services.enrollments, entry.row
-        if row.status is EnrollmentStatus.WAITLIST:
-            work: Work = lambda: enrollments.activate(row.enrollment_id)  # noqa: E731
-        else:
-            work = lambda: enrollments.waitlist(row.enrollment_id)  # noqa: E731
-        self._pending += 1
-        self._update_actions()
-
-        def stored(_result: object) -> None:
-            self._pending -= 1
-            self.undo_stack.push(command)
-            self.show_notice(f"Done: {command.text()}.")
-            self.reload(select=row.participant_id)
-
-        self._tasks.submit(work, on_success=stored, on_failure=self._on_change_failed, owner=self)
-
-    def run_change(self, work: Work, done_text: str) -> None:
-        """Run an undo or redo on the task runner, then reload (the commands' runner)."""
-        self._pending += 1
-        self._update_actions()
-
-        def stored(_result: object) -> None:
-            self._pending -= 1
-            self.show_notice(done_text[0].upper() + done_text[1:] + ".")
-            self.reload()
-
-        self._tasks.submit(work, on_success=stored, on_failure=self._on_change_failed, owner=self)
-
-    def _on_change_failed(self, error: Exception) -> None:
-        self._pending -= 1
-        self.undo_stack.clear()  # the records moved on; the history no longer matches them
-        self.notice.hide()
-        self.error.show_message(f"That could not be done: {user_message(error)}")
-        self.reload()
-
-    @Slot()
-    def undo(self) -> None:
-        if self._pending == 0 and self.undo_stack.canUndo():
-            self.undo_stack.undo()
-
-    @Slot()
-    def redo(self) -> None:
-        if self._pending == 0 and self.undo_stack.canRedo():
-            self.undo_stack.redo()
-
     # -- profiles -------------------------------------------------------------------------
 
     @Slot(QModelIndex)
@@ -589,6 +320,12 @@ class RosterPage(DeskPage):
         if participant is not None:
             self.open_profile(participant)
 
+    @Slot(object)
+    def _on_profile_closed(self, participant_id: uuid.UUID) -> None:
+        # A bound slot, never a lambda, on a signal of the closing window: a lambda keeps the
+        # sender's wrapper alive past its C++ object, and PySide then crashes destroying it.
+        self.profiles.pop(participant_id, None)
+
     def open_profile(self, participant_id: uuid.UUID) -> ProfileWindow:
         """Open (or raise) the participant's profile window."""
         from views.profile_window import ProfileWindow
@@ -596,8 +333,7 @@ class RosterPage(DeskPage):
         window = self.profiles.get(participant_id)
         if window is None:
             window = ProfileWindow(self._services, self._tasks, participant_id, self.window())
-            window.closed.connect(lambda: self.profiles.pop(participant_id, None))
-            window.changed.connect(self.reload)
+            window.closed.connect(self._on_profile_closed)
             self.profiles[participant_id] = window
         window.show()
         window.raise_()

@@ -1,0 +1,278 @@
+"""A participant's profile in a window of its own: timeline, charts, goals, clinician-only notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import uuid
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.profile import ParticipantProfile
+from app.tasks import TaskRunner
+from views.charts.calendar_heat_map import CalendarHeatMapChart
+from views.charts.chart import warm_up
+from views.charts.chart_panel import ChartPanel
+from views.errors import user_message
+from views.heading import heading_label, note_label
+from views.profile_charts import MoodChart, attendance_days
+from views.profile_clinician_panel import ClinicianPanel
+from views.profile_models import (
+    DomainTableModel,
+    GroupSafeTimeline,
+    TimelineColumn,
+    TimelineTableModel,
+)
+from views.roster_table_model import STATUS_TEXT, short_date
+
+if TYPE_CHECKING:
+    from app.services.container import Services
+
+TITLE_SUFFIX = "profile — Circlekeeper"
+
+
+def stay_text(profile: ParticipantProfile) -> str:
+    stay = profile.current_stay
+    if stay is None:
+        return "Not enrolled in any cohort."
+    status = STATUS_TEXT[stay.status]
+    if stay.end_date is None:
+        where = f"{status} in {stay.cohort_name} since {short_date(stay.start_date)}"
+    else:
+        span = f"{short_date(stay.start_date)} – {short_date(stay.end_date)}"
+        where = f"{status} from {stay.cohort_name} ({span})"
+    earlier = len(profile.stays) - 1
+    return where + (f" · {earlier} earlier stay{'s' if earlier != 1 else ''}" if earlier else "")
+
+
+def recovery_text(profile: ParticipantProfile, today: dt.date) -> str:
+    if profile.recovery_start is None:
+        return ""
+    days = (today - profile.recovery_start).days
+    return f"In recovery since {short_date(profile.recovery_start)} ({days:,} days)"
+
+
+class ProfileWindow(QWidget):
+    """One participant's profile; loads through the task runner and again on ``reload()``.
+
+    What the group shared (charts, goals, the timeline) fills the left and the top right;
+    clinician-only notes sit in their own tinted panel, and clinician-only check-ins are
+    tinted and labelled in the timeline. "Hide clinician-only" (Ctrl+Shift+H) takes both
+    off the screen, e.g. while sharing it. ``loaded`` is emitted after each load is shown;
+    ``closed(participant_id)`` when the window closes (unsaved notes are saved first).
+    """
+
+    loaded = Signal()
+    closed = Signal(object)  # the participant's id
+
+    def __init__(
+        self,
+        services: Services,
+        tasks: TaskRunner,
+        participant_id: uuid.UUID,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setObjectName("profileWindow")
+        self.setWindowTitle(f"Loading… — {TITLE_SUFFIX}")
+        self.setAccessibleName("Participant profile")
+        self._services = services
+        self._tasks = tasks
+        self.participant_id = participant_id
+        self.profile: ParticipantProfile | None = None
+        self._closing = False
+
+        self.name = heading_label("Loading…", self, scale=1.5)
+        self.name.setObjectName("profileName")
+        self.details = note_label("", self)
+        self.details.setObjectName("profileDetails")
+        self.hide_button = QPushButton("&Hide clinician-only", self)
+        self.hide_button.setCheckable(True)
+        self.hide_button.setAccessibleName("Hide clinician-only content")
+        self.hide_button.setToolTip(
+            "Hide notes and clinician-only check-ins, e.g. while screen sharing (Ctrl+Shift+H)"
+        )
+        self.hide_button.setShortcut(QKeySequence("Ctrl+Shift+H"))
+        self.hide_button.toggled.connect(self.set_hide_clinician_only)
+        self.close_button = QPushButton("&Close", self)
+        self.close_button.setAccessibleName("Close profile")
+        self.close_button.clicked.connect(self.close)
+
+        self.mood = MoodChart(self)
+        self.mood_panel = ChartPanel(
+            "Mood and craving", self.mood, self, note="At each check-in, 0 to 10"
+        )
+        self.heat_map = CalendarHeatMapChart(
+            "Attendance", self, empty_text="No session", compact=True
+        )
+        self.heat_map.setMinimumHeight(130)
+        self.heat_panel = ChartPanel(
+            "Attendance", self.heat_map, self, note="Share of each session attended"
+        )
+        self.domains = DomainTableModel(self)
+        self.domain_view = self._table(self.domains, "Goals by value")
+        self.timeline = TimelineTableModel(self)
+        self.timeline_proxy = GroupSafeTimeline(self)
+        self.timeline_proxy.setSourceModel(self.timeline)
+        self.timeline_view = self._table(self.timeline_proxy, "Timeline")
+        self.timeline_view.setWordWrap(False)
+        header = self.timeline_view.horizontalHeader()
+        header.setSectionResizeMode(TimelineColumn.DETAIL, QHeaderView.ResizeMode.Stretch)
+        self.clinician = ClinicianPanel(services.participants, tasks, self)
+        self.clinician.saved.connect(self._on_notes_saved)
+        self.clinician.save_failed.connect(self._on_notes_refused)
+
+        self._lay_out()
+        for keys, slot in ((QKeySequence.StandardKey.Refresh, self.reload),
+                           (QKeySequence.StandardKey.Close, self.close),
+                           (QKeySequence(Qt.Key.Key_Escape), self.close)):  # fmt: skip
+            QShortcut(keys, self).activated.connect(slot)
+        self.resize(1180, 760)
+        self.reload()
+
+    def _table(self, model: object, name: str) -> QTableView:
+        view = QTableView(self)
+        view.setModel(model)  # type: ignore[arg-type]
+        view.setObjectName(name.lower().replace(" ", "-"))
+        view.setAccessibleName(name)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setTabKeyNavigation(False)
+        view.verticalHeader().hide()
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        view.horizontalHeader().setHighlightSections(False)
+        return view
+
+    def _lay_out(self) -> None:
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(self.name)
+        titles.addWidget(self.details)
+        header.addLayout(titles, 1)
+        header.addWidget(self.hide_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.mood_panel, 5)
+        left_layout.addWidget(self.heat_panel, 3)
+        left_layout.addWidget(heading_label("Goals by value", left, scale=1.1))
+        left_layout.addWidget(self.domain_view, 3)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(heading_label("Timeline", right, scale=1.1))
+        right_layout.addWidget(self.timeline_view, 3)
+        right_layout.addWidget(self.clinician, 2)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setSizes([520, 640])
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.addLayout(header)
+        layout.addWidget(self.splitter, 1)
+        order: list[QWidget] = [self.hide_button, self.close_button, self.mood_panel.save_button]
+        order += [self.heat_panel.save_button, self.domain_view, self.timeline_view]
+        order += [self.clinician.notes, self.clinician.save_button]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    # -- loading --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        profiles, person = self._services.profiles, self.participant_id
+
+        def load() -> ParticipantProfile:
+            warm_up()  # matplotlib's first import, here on the worker, never on the GUI thread
+            return profiles.load(person)
+
+        self._tasks.submit(
+            load,
+            on_success=self.show_profile,
+            on_failure=self._on_failed,
+            key=f"profile-{person}",
+            owner=self,
+            name="load profile",
+        )
+
+    def show_profile(self, profile: ParticipantProfile) -> None:
+        self.profile = profile
+        today = self._services.context.today()
+        self.setWindowTitle(f"{profile.display_name} — {TITLE_SUFFIX}")
+        pronouns = f"  ({profile.pronouns})" if profile.pronouns else ""
+        self.name.setText(f"{profile.display_name}{pronouns}")
+        lines = [stay_text(profile), recovery_text(profile, today)]
+        self.details.setText(" · ".join(line for line in lines if line))
+        self.mood.set_checkins(profile.checkins, with_craving=profile.tracks_cravings)
+        self.mood_panel.set_note(
+            "At each check-in, 0 to 10; craving dashed"
+            if self.mood.with_craving
+            else "At each check-in, 0 to 10"
+        )
+        days, first, last = attendance_days(profile.marks, today)
+        if days:
+            self.heat_map.set_days(days, first=first, last=last)
+        else:
+            self.heat_map.show_message("No attendance recorded yet.")
+        self.domains.set_rows(profile.domains)
+        self.timeline.set_rows(profile.timeline)
+        names = {s.enrollment_id: s.cohort_name for s in profile.stays}
+        self.clinician.show_profile(profile, names)
+        self.loaded.emit()
+
+    def _on_failed(self, error: Exception) -> None:
+        self.name.setText("This profile could not be loaded")
+        self.details.setText(user_message(error))
+
+    # -- clinician-only -------------------------------------------------------------------
+
+    def set_hide_clinician_only(self, hide: bool) -> None:
+        self.clinician.setVisible(not hide)
+        self.timeline_proxy.set_hide_clinician_only(hide)
+        self.hide_button.setText("S&how clinician-only" if hide else "&Hide clinician-only")
+        if self.hide_button.isChecked() != hide:
+            self.hide_button.setChecked(hide)
+
+    def _on_notes_saved(self) -> None:
+        if self._closing:
+            self.close()
+
+    def _on_notes_refused(self, _message: str) -> None:
+        self._closing = False  # the panel says why; the window stays open with the notes
+
+    # -- Qt -------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Coming back to the window shows what changed elsewhere meanwhile (a cheap read).
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and self.profile:
+            self.reload()
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.clinician.dirty and not self._closing:
+            self._closing = True
+            event.ignore()  # close once the notes are stored; stay open if they are refused
+            self.clinician.save()
+            return
+        self._tasks.submit(lambda: None, key=f"profile-{self.participant_id}")  # drop late loads
+        self.clinician.clear()
+        self.closed.emit(self.participant_id)
+        super().closeEvent(event)

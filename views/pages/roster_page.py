@@ -6,8 +6,8 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -53,7 +53,8 @@ class RosterPage(DeskPage):
     followed by a reload; ``roster_loaded`` is emitted after each load is shown. Edits,
     waitlist ↔ active and ending a stay can be undone (Ctrl+Z / Ctrl+Shift+Z while the page
     has the focus); someone leaves the roster only through a dialog that says so. Enter or a
-    double-click opens the person's profile window (``participant_opened(id)``). People
+    double-click opens the person's profile window (``participant_opened(id)``), and so does
+    Enter in the filter (on the first match; Down moves from the filter into the table). People
     who left are loaded only when "Show" asks for them. ``clear()`` forgets everything.
     """
 
@@ -131,7 +132,9 @@ class RosterPage(DeskPage):
 
     def _connect(self) -> None:
         controls = self.controls
-        controls.filter.textChanged.connect(self.proxy.set_text)
+        controls.filter.textChanged.connect(self._on_filter_edited)
+        controls.filter.returnPressed.connect(self.open_selected)
+        controls.filter.installEventFilter(self)
         controls.show_choice.currentIndexChanged.connect(self._on_show_changed)
         self.table.activated.connect(self._on_activated)
         self.table.selectionModel().currentRowChanged.connect(self._update_actions)
@@ -148,6 +151,23 @@ class RosterPage(DeskPage):
         self.changes.failed.connect(controls.show_error)
         self.changes.busy_changed.connect(self._update_actions)
         self.undo_stack.indexChanged.connect(self._update_actions)
+
+    def _on_filter_edited(self, text: str) -> None:
+        self.proxy.set_text(text)
+        if self.selected_entry() is None:
+            self.select_participant(None)  # the first match: Enter opens their profile
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Down in the filter moves into the table, as in a search field with results under it.
+        if (
+            watched is self.controls.filter
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self.table.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return super().eventFilter(watched, event)
 
     # -- DeskPage -------------------------------------------------------------------------
 

@@ -21,10 +21,7 @@ from app.services.participants import ParticipantDraft
 from app.vault.keyfile import KeyFile
 from app.vault.vault import UnlockedVault, VaultPaths, create_vault, unlock_with_passphrase
 from models import CheckIn, Track
-from tests.conftest import PASSPHRASE, REPO
-from tests.unit.vault_support import fast_kdf
-
-__all__ = ["fast_kdf"]  # a fixture, used by name
+from tests.conftest import CHEAP_KDF, PASSPHRASE, REPO
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and fork are POSIX")
 
@@ -64,10 +61,8 @@ def is_uuid(text: str) -> bool:
 
 
 @pytest.mark.slow
-def test_sigkill_50_times_loses_no_acknowledged_checkin(
-    vault_paths: VaultPaths, fast_kdf: object
-) -> None:
-    created = create_vault(vault_paths, PASSPHRASE)
+def test_sigkill_50_times_loses_no_acknowledged_checkin(vault_paths: VaultPaths) -> None:
+    created = create_vault(vault_paths, PASSPHRASE, kdf=CHEAP_KDF)
     services = Services.for_vault(created.vault, actor="tester")
     cohort = services.cohorts.create(CohortDraft(name="Crash", track=Track.SUBSTANCE_USE))
     people = [

@@ -34,10 +34,8 @@ from app.vault.vault import (
     unlock_with_keychain,
     unlock_with_passphrase,
 )
-from tests.conftest import PASSPHRASE, REPO
-from tests.unit.vault_support import fast_kdf, files_under, found_in, key_forms
-
-__all__ = ["fast_kdf"]  # a fixture, used by name
+from tests.conftest import CHEAP_KDF, PASSPHRASE, REPO
+from tests.unit.vault_support import files_under, found_in, key_forms
 
 
 def new(backend_class: Any) -> Any:
@@ -136,9 +134,9 @@ def test_a_keyring_that_cannot_load_means_no_keychain(monkeypatch: pytest.Monkey
 
 
 def test_a_refused_keychain_means_the_passphrase_is_asked(
-    vault_paths: VaultPaths, monkeypatch: pytest.MonkeyPatch, fast_kdf: object
+    vault_paths: VaultPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    create_vault(vault_paths, PASSPHRASE).vault.close()
+    create_vault(vault_paths, PASSPHRASE, kdf=CHEAP_KDF).vault.close()
     plaintext = PlaintextLookAlike()
     monkeypatch.setattr(keyring, "get_keyring", lambda: plaintext)
     args = argparse.Namespace(data_dir=str(vault_paths.folder), passphrase_file=None)
@@ -246,12 +244,10 @@ def test_the_keychain_round_trip_in_memory() -> None:
 # -- the keychain is a cache: losing it, or a stale key in it, loses nothing ------------------
 
 
-def test_a_stale_key_is_forgotten_and_the_passphrase_still_works(
-    vault_paths: VaultPaths, fast_kdf: object
-) -> None:
+def test_a_stale_key_is_forgotten_and_the_passphrase_still_works(vault_paths: VaultPaths) -> None:
     backend = MemoryKeyring()
     keychain = Keychain(backend)
-    created = create_vault(vault_paths, PASSPHRASE, keychain=keychain)
+    created = create_vault(vault_paths, PASSPHRASE, keychain=keychain, kdf=CHEAP_KDF)
     assert created.keychain_note is None
     vault_id = str(created.vault.vault_id)
     created.vault.close()
@@ -270,8 +266,10 @@ def test_a_stale_key_is_forgotten_and_the_passphrase_still_works(
     vault.close()
 
 
-def test_losing_the_keychain_loses_no_data(vault_paths: VaultPaths, fast_kdf: object) -> None:
-    created = create_vault(vault_paths, PASSPHRASE, keychain=Keychain(MemoryKeyring()))
+def test_losing_the_keychain_loses_no_data(vault_paths: VaultPaths) -> None:
+    created = create_vault(
+        vault_paths, PASSPHRASE, keychain=Keychain(MemoryKeyring()), kdf=CHEAP_KDF
+    )
     services = Services.for_vault(created.vault, actor="tester")
     services.participants.create(ParticipantDraft(display_name="Ana R."))
     created.vault.close()
@@ -292,11 +290,9 @@ def test_losing_the_keychain_loses_no_data(vault_paths: VaultPaths, fast_kdf: ob
         assert names == ["Ana R."]
 
 
-def test_a_keychain_that_refuses_to_store_still_creates_the_vault(
-    vault_paths: VaultPaths, fast_kdf: object
-) -> None:
+def test_a_keychain_that_refuses_to_store_still_creates_the_vault(vault_paths: VaultPaths) -> None:
     keychain = Keychain(FailingKeyring({"set"}, keyring.errors.PasswordSetError))
-    created = create_vault(vault_paths, PASSPHRASE, keychain=keychain)
+    created = create_vault(vault_paths, PASSPHRASE, keychain=keychain, kdf=CHEAP_KDF)
     created.vault.close()
     assert created.keychain_note is not None
     assert "passphrase" in created.keychain_note
@@ -307,9 +303,8 @@ def test_the_command_line_falls_back_to_the_passphrase(
     vault_paths: VaultPaths,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    fast_kdf: object,
 ) -> None:
-    create_vault(vault_paths, PASSPHRASE).vault.close()
+    create_vault(vault_paths, PASSPHRASE, kdf=CHEAP_KDF).vault.close()
     failing = Keychain(FailingKeyring({"get", "set", "delete"}, keyring.errors.KeyringLocked))
     monkeypatch.setattr(Keychain, "from_system", classmethod(lambda cls: failing))
     monkeypatch.setenv("CIRCLEKEEPER_PASSPHRASE", PASSPHRASE)

@@ -15,10 +15,8 @@ from app.database.migrate import current_revision, head_revision, upgrade
 from app.services.container import Services
 from app.vault.keyfile import KeyFile
 from app.vault.vault import VaultPaths, create_vault, unlock_with_passphrase
-from tests.conftest import PASSPHRASE
-from tests.unit.vault_support import fast_kdf, run_cli, snapshot
-
-__all__ = ["fast_kdf"]  # a fixture, used by name
+from tests.conftest import CHEAP_KDF, PASSPHRASE
+from tests.unit.vault_support import run_cli, snapshot
 
 FIRST = "0001"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -42,13 +40,11 @@ def vault_at_first_schema(paths: VaultPaths, people: int = 1) -> bytes:
         assert current_revision(engine) == FIRST
     finally:
         engine.dispose()
-    KeyFile.wrap(key, PASSPHRASE, vault_id=uuid.uuid4()).write(paths.key_file)
+    KeyFile.wrap(key, PASSPHRASE, vault_id=uuid.uuid4(), kdf=CHEAP_KDF).write(paths.key_file)
     return key
 
 
-def test_the_first_schema_is_backed_up_then_migrated(
-    vault_paths: VaultPaths, fast_kdf: object
-) -> None:
+def test_the_first_schema_is_backed_up_then_migrated(vault_paths: VaultPaths) -> None:
     key = vault_at_first_schema(vault_paths)
     assert head_revision() != FIRST, "a migration test needs a later revision"
     assert sorted(p.name for p in vault_paths.folder.iterdir()) == [
@@ -86,14 +82,14 @@ def test_the_first_schema_is_backed_up_then_migrated(
     assert sorted(vault_paths.folder.glob("circlekeeper.before-*.db")) == backups
 
 
-def test_a_new_vault_needs_no_backup(vault_paths: VaultPaths, fast_kdf: object) -> None:
-    create_vault(vault_paths, PASSPHRASE).vault.close()
+def test_a_new_vault_needs_no_backup(vault_paths: VaultPaths) -> None:
+    create_vault(vault_paths, PASSPHRASE, kdf=CHEAP_KDF).vault.close()
     unlock_with_passphrase(vault_paths, PASSPHRASE).close()
     assert list(vault_paths.folder.glob("circlekeeper.before-*")) == []
 
 
 def test_a_damaged_vault_is_not_migrated_and_leaves_no_partial_backup(
-    vault_paths: VaultPaths, fast_kdf: object
+    vault_paths: VaultPaths,
 ) -> None:
     vault_at_first_schema(vault_paths, people=60)
     data = bytearray(vault_paths.database.read_bytes())
@@ -107,9 +103,9 @@ def test_a_damaged_vault_is_not_migrated_and_leaves_no_partial_backup(
 
 
 def test_a_database_from_a_newer_app_is_refused_untouched(
-    vault_paths: VaultPaths, tmp_path: Path, fast_kdf: object
+    vault_paths: VaultPaths, tmp_path: Path
 ) -> None:
-    created = create_vault(vault_paths, PASSPHRASE)
+    created = create_vault(vault_paths, PASSPHRASE, kdf=CHEAP_KDF)
     with created.vault.database.engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
     created.vault.close()

@@ -28,7 +28,7 @@ from app.vault.errors import WrongPassphrase
 from app.vault.keyfile import KeyFile
 from app.vault.vault import VaultPaths, create_vault, unlock_with_passphrase
 from models import Track
-from tests.conftest import PASSPHRASE
+from tests.conftest import CHEAP_KDF, PASSPHRASE
 from tests.unit.vault_support import (
     encodings,
     files_under,
@@ -142,7 +142,7 @@ def test_nothing_readable_in_any_file_log_or_error(
     marks = new_markers()
     folder = vault_paths.folder
 
-    created = create_vault(vault_paths, PASSPHRASE, with_recovery=True)
+    created = create_vault(vault_paths, PASSPHRASE, with_recovery=True, kdf=CHEAP_KDF)
     vault = created.vault
     key = KeyFile.read(vault_paths.key_file).unwrap(PASSPHRASE)
     write_marked_records(Services.for_vault(vault, actor="tester"), marks)
@@ -234,7 +234,7 @@ def test_statement_errors_and_echo_carry_no_row_data(
     neither does SQLAlchemy's echo at INFO."""
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # echo=True
     marks = new_markers()
-    created = create_vault(vault_paths, PASSPHRASE)
+    created = create_vault(vault_paths, PASSPHRASE, kdf=CHEAP_KDF)
     vault = created.vault
     try:
         write_marked_records(Services.for_vault(vault, actor="tester"), marks)

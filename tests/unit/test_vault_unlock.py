@@ -33,10 +33,8 @@ from app.vault.vault import (
     reset_passphrase_with_recovery,
     unlock_with_passphrase,
 )
-from tests.conftest import PASSPHRASE
-from tests.unit.vault_support import crash_reports, fast_kdf, run_cli, sha256, snapshot
-
-__all__ = ["fast_kdf"]  # a fixture, used by name
+from tests.conftest import CHEAP_KDF, PASSPHRASE
+from tests.unit.vault_support import crash_reports, run_cli, sha256, snapshot
 
 NEW_PASSPHRASE = "a brand new and longer passphrase"
 
@@ -56,9 +54,9 @@ def connects(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
-def closed_vault(vault_paths: VaultPaths, fast_kdf: object) -> VaultPaths:
+def closed_vault(vault_paths: VaultPaths) -> VaultPaths:
     """A vault with a few rows, closed, as it is between two runs of the app."""
-    created = create_vault(vault_paths, PASSPHRASE)
+    created = create_vault(vault_paths, PASSPHRASE, kdf=CHEAP_KDF)
     services = Services.for_vault(created.vault, actor="tester")
     services.cohorts.create(CohortDraft(name="Tuesday Evening"))
     services.participants.create(ParticipantDraft(display_name="Ana R."))
@@ -148,7 +146,7 @@ def test_a_wrong_raw_key_is_refused_and_creates_nothing(closed_vault: VaultPaths
 def filled_vault(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VaultPaths]:
     """A closed vault of some 100 pages, built once and copied by each damage test."""
     paths = VaultPaths(tmp_path_factory.mktemp("filled") / "vault")
-    created = create_vault(paths, PASSPHRASE)
+    created = create_vault(paths, PASSPHRASE, kdf=CHEAP_KDF)
     services = Services.for_vault(created.vault, actor="tester")
     for number in range(120):
         person = services.participants.create(ParticipantDraft(display_name=f"Person {number}"))
@@ -387,8 +385,8 @@ def test_a_weak_new_passphrase_is_refused_and_nothing_changes(closed_vault: Vaul
     unlock_with_passphrase(closed_vault, PASSPHRASE).close()
 
 
-def test_the_recovery_key_sets_a_new_passphrase(vault_paths: VaultPaths, fast_kdf: object) -> None:
-    created = create_vault(vault_paths, PASSPHRASE, with_recovery=True)
+def test_the_recovery_key_sets_a_new_passphrase(vault_paths: VaultPaths) -> None:
+    created = create_vault(vault_paths, PASSPHRASE, with_recovery=True, kdf=CHEAP_KDF)
     recovery = created.recovery_key
     assert recovery is not None and recovery.startswith("AGE-SECRET-KEY-1")
     created.vault.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import subprocess
@@ -11,9 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
-from app.vault import keyfile
 from tests.conftest import REPO
 
 # A scan reads in chunks; the overlap keeps a needle that straddles two chunks findable.
@@ -94,25 +90,6 @@ def key_forms(key: bytes) -> list[bytes]:
         base64.b64encode(key),
         base64.urlsafe_b64encode(key).rstrip(b"="),
     ]
-
-
-FAST_KDF = keyfile.KdfParameters(iterations=1, lanes=1, memory_kib=8 * 1024)
-
-
-@pytest.fixture
-def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> keyfile.KdfParameters:
-    """New key files use a cheap Argon2id cost (still the real code path, stored in the file)."""
-    monkeypatch.setattr(
-        keyfile,
-        "KdfParameters",
-        functools.partial(
-            keyfile.KdfParameters,
-            iterations=FAST_KDF.iterations,
-            lanes=FAST_KDF.lanes,
-            memory_kib=FAST_KDF.memory_kib,
-        ),
-    )
-    return FAST_KDF
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -40,22 +41,25 @@ def files_under(*roots: Path) -> list[Path]:
 
 
 def occurrences(path: Path, needles: Iterable[bytes]) -> dict[bytes, int]:
-    """How often each needle occurs in ``path`` (0 when the file vanished or can't be read)."""
-    wanted = [n for n in needles if n]
+    """How often each needle occurs in ``path`` (0 when the file vanished or can't be read).
+
+    One pass per chunk for all needles together, so scanning a large file stays cheap.
+    """
+    wanted = sorted({n for n in needles if n}, key=len, reverse=True)
     counts = dict.fromkeys(wanted, 0)
-    overlap = max((len(n) for n in wanted), default=1) - 1
+    if not wanted:
+        return counts
+    pattern = re.compile(b"|".join(re.escape(n) for n in wanted))
+    overlap = len(wanted[0]) - 1
     try:
         with path.open("rb") as handle:
             tail = b""
             while chunk := handle.read(_CHUNK):
                 window = tail + chunk
-                for needle in wanted:
-                    # Count only matches that end inside the new chunk, so none is counted twice.
-                    start = 0
-                    while (at := window.find(needle, start)) != -1:
-                        if at + len(needle) > len(tail):
-                            counts[needle] += 1
-                        start = at + 1
+                for match in pattern.finditer(window):
+                    # Count only matches that end inside the new chunk: none is counted twice.
+                    if match.end() > len(tail):
+                        counts[match.group()] += 1
                 tail = window[-overlap:] if overlap else b""
     except (FileNotFoundError, PermissionError, IsADirectoryError):
         pass

@@ -163,8 +163,8 @@ def test_nothing_readable_in_any_file_log_or_error(
     )
     assert cli.returncode == 0, cli.stderr
 
-    # Back to the first schema, so that the next open writes its migration backup.
-    downgrade(vault.database.engine, "0001")
+    # One schema back, so that the next open migrates and writes its backup first.
+    downgrade(vault.database.engine, "-1")
     vault.close()
     reopened = unlock_with_passphrase(vault_paths, PASSPHRASE)
     migration_backups = sorted(folder.glob("circlekeeper.before-*.db"))

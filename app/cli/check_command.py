@@ -54,7 +54,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"digest: {report.digest}")
     if not report.ok:
         # The report went to stdout for scripts; the person reads one sentence on stderr.
-        raise DatabaseDamaged(vault.paths.database, report.integrity)
+        first, *others = report.integrity.split("; ")
+        raise DatabaseDamaged(vault.paths.database, first + (" and more" if others else ""))
     return EXIT_OK
 
 

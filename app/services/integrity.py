@@ -84,7 +84,13 @@ def _problems(database: Database) -> list[str]:
                 problems.append(f"{len(fk)} rows refer to missing rows")
     finally:
         raw.close()
-    return problems
+    return _one_line_each(problems)
+
+
+def _one_line_each(problems: list[str]) -> list[str]:
+    """SQLite reports several problems in one multi-line row; one problem per line, please."""
+    lines = (line.strip() for problem in problems for line in problem.splitlines())
+    return [line for line in lines if line and not line.startswith("*** in database")]
 
 
 def _counts_and_digest(database: Database) -> tuple[dict[str, int], str]:

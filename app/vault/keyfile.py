@@ -45,6 +45,7 @@ SALT_BYTES = 16
 NONCE_BYTES = 12
 WRAPPED_BYTES = KEY_BYTES + 16  # AES-GCM appends a 16-byte tag
 MIN_PASSPHRASE_CHARS = 8
+MAX_MEMORY_KIB = 1024 * 1024  # 1 GiB
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +125,12 @@ class KeyFile:
         return cls(vault_id, kdf, salt, nonce, ciphertext, recovery_recipient, recovery_ciphertext)
 
     def rewrapped(self, key: bytes, new_passphrase: str) -> KeyFile:
-        """The same key (and recovery copy) under a new passphrase, with a fresh salt."""
-        fresh = KeyFile.wrap(key, new_passphrase, vault_id=self.vault_id, kdf=self.kdf)
+        """The same key (and recovery copy) under a new passphrase, with a fresh salt.
+
+        The new wrapping uses today's KDF cost, so changing the passphrase also moves an old
+        vault to the current parameters.
+        """
+        fresh = KeyFile.wrap(key, new_passphrase, vault_id=self.vault_id)
         return KeyFile(
             self.vault_id,
             fresh.kdf,
@@ -201,9 +206,10 @@ class KeyFile:
             if wrapped.get("kdf") != "argon2id" or wrapped.get("cipher") != "aes-256-gcm":
                 raise ValueError("unknown key wrapping")
             kdf = KdfParameters(
-                iterations=_bounded(wrapped["iterations"], 1, 64),
-                lanes=_bounded(wrapped["lanes"], 1, 64),
-                memory_kib=_bounded(wrapped["memory_kib"], 8 * 1024, 4 * 1024 * 1024),
+                # Bounds keep an edited file from making unlock allocate gigabytes or spin.
+                iterations=_bounded(wrapped["iterations"], 1, 16),
+                lanes=_bounded(wrapped["lanes"], 1, 16),
+                memory_kib=_bounded(wrapped["memory_kib"], 8 * 1024, MAX_MEMORY_KIB),
             )
             recovery = document.get("recovery")
             return cls(

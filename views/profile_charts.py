@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 HEAT_MAP_WEEKS = 26  # the latest half year of someone's sessions: cells stay big enough to read
+MIN_WEEKS = 12
 
 
 def _dates() -> Any:
@@ -109,16 +110,17 @@ class MoodChart(Chart):
 
 
 def attendance_days(
-    marks: Sequence[MarkRow], today: dt.date
+    marks: Sequence[MarkRow], last: dt.date
 ) -> tuple[list[DayValue], dt.date, dt.date]:
-    """Each session day's share of the planned minutes attended, over the latest half year.
+    """Each session day's share of the planned minutes attended, up to ``last``.
 
-    Returns the day values and the span to draw (up to ``HEAT_MAP_WEEKS`` weeks).
+    The span runs back at most ``HEAT_MAP_WEEKS`` weeks, and at least ``MIN_WEEKS`` so that a
+    newcomer's few days sit in context instead of filling the chart with a few huge cells.
     """
     if not marks:
-        return [], today - dt.timedelta(weeks=4), today
-    last = max(marks[-1].day, min(today, marks[-1].day + dt.timedelta(weeks=2)))
+        return [], last - dt.timedelta(weeks=MIN_WEEKS), last
     first = max(marks[0].day, last - dt.timedelta(weeks=HEAT_MAP_WEEKS))
+    first = min(first, last - dt.timedelta(weeks=MIN_WEEKS))
     days: dict[dt.date, DayValue] = {}
     for mark in marks:
         if not first <= mark.day <= last:

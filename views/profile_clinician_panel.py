@@ -126,9 +126,14 @@ class ClinicianPanel(QFrame):
             else "No stay has ended with a reason."
         )
         private = sum(1 for c in profile.checkins if c.clinician_only)
+        if private == 1:
+            text = "1 check-in was shared with clinicians only; it is tinted and marked "
+        else:
+            text = (
+                f"{private} check-ins were shared with clinicians only; they are tinted and marked "
+            )
         self.private_checkins.setText(
-            f"{private} check-in{'s' if private != 1 else ''} shared with clinicians only; "
-            "they are tinted and marked “Clinician only” in the timeline."
+            text + "“Clinician only” in the timeline."
             if private
             else "Every check-in was shared with the group."
         )

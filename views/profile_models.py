@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from app.services.profile import DomainSummary, ProfileEvent
 from app.services.progress import TimelineKind
@@ -30,12 +30,16 @@ CLINICIAN_TINT_DARK = "#4a3b1f"
 
 
 def clinician_tint() -> QColor:
-    dark = QPalette().color(QPalette.ColorRole.Base).lightness() < 128
+    dark = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
     return QColor(CLINICIAN_TINT_DARK if dark else CLINICIAN_TINT_LIGHT)
 
 
 def long_time(at: Any) -> str:
     return f"{at:%a} {at.day} {at:%b %Y, %H:%M}"
+
+
+def long_day(at: Any) -> str:
+    return f"{at:%a} {at.day} {at:%b %Y}"
 
 
 class SnapshotTableModel(QAbstractTableModel, Generic[T]):
@@ -121,6 +125,8 @@ class TimelineTableModel(SnapshotTableModel[ProfileEvent]):
         column = TimelineColumn(column)
         if role == Qt.ItemDataRole.DisplayRole:
             if column is TimelineColumn.WHEN:
+                if row.kind in (TimelineKind.JOINED, TimelineKind.LEFT):
+                    return long_day(row.at)  # a stay begins and ends on a day, not at a time
                 return long_time(row.at)
             if column is TimelineColumn.WHAT:
                 return row.summary
@@ -135,6 +141,8 @@ class TimelineTableModel(SnapshotTableModel[ProfileEvent]):
                 TimelineColumn.SHARED: int(row.clinician_only),
             }
             return keys[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column is TimelineColumn.WHAT:
+            return row.summary
         if role == Qt.ItemDataRole.ToolTipRole and column is TimelineColumn.DETAIL and row.detail:
             return row.detail
         if role == Qt.ItemDataRole.BackgroundRole and row.clinician_only:

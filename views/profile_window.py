@@ -57,6 +57,15 @@ def stay_text(profile: ParticipantProfile) -> str:
     return where + (f" · {earlier} earlier stay{'s' if earlier != 1 else ''}" if earlier else "")
 
 
+def attendance_text(profile: ParticipantProfile) -> str:
+    """Sessions attended of those marked (excused absences left out), over every stay."""
+    counted = [m for m in profile.marks if m.status.value not in ("excused", "not_recorded")]
+    if not counted:
+        return ""
+    attended = sum(1 for m in counted if m.status.attended)
+    return f"Attended {attended} of {len(counted)} sessions"
+
+
 def recovery_text(profile: ParticipantProfile, today: dt.date) -> str:
     if profile.recovery_start is None:
         return ""
@@ -122,15 +131,26 @@ class ProfileWindow(QWidget):
         self.heat_panel = ChartPanel(
             "Attendance", self.heat_map, self, note="Share of each session attended"
         )
+        self.heat_panel.setMaximumHeight(250)  # square cells: more height would stay empty
         self.domains = DomainTableModel(self)
         self.domain_view = self._table(self.domains, "Goals by value")
+        self.domain_view.setMinimumHeight(120)
+        compact = self.domain_view.fontMetrics().height() + 8  # a short table: every value shows
+        self.domain_view.verticalHeader().setDefaultSectionSize(compact)
+        self.domain_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.timeline = TimelineTableModel(self)
         self.timeline_proxy = GroupSafeTimeline(self)
         self.timeline_proxy.setSourceModel(self.timeline)
         self.timeline_view = self._table(self.timeline_proxy, "Timeline")
-        self.timeline_view.setWordWrap(False)
+        # Whole sentences, wrapped: a check-in's words are the point of the timeline.
+        self.timeline_view.setWordWrap(True)
+        self.timeline_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         header = self.timeline_view.horizontalHeader()
+        header.setSectionResizeMode(TimelineColumn.WHAT, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TimelineColumn.DETAIL, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(TimelineColumn.WHAT, 230)
         self.clinician = ClinicianPanel(services.participants, tasks, self)
         self.clinician.saved.connect(self._on_notes_saved)
         self.clinician.save_failed.connect(self._on_notes_refused)
@@ -169,7 +189,7 @@ class ProfileWindow(QWidget):
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.mood_panel, 5)
+        left_layout.addWidget(self.mood_panel, 3)
         left_layout.addWidget(self.heat_panel, 3)
         left_layout.addWidget(heading_label("Goals by value", left, scale=1.1))
         left_layout.addWidget(self.domain_view, 3)
@@ -216,10 +236,9 @@ class ProfileWindow(QWidget):
     def show_profile(self, profile: ParticipantProfile) -> None:
         self.profile = profile
         today = self._services.context.today()
-        self.setWindowTitle(f"{profile.display_name} — {TITLE_SUFFIX}")
         pronouns = f"  ({profile.pronouns})" if profile.pronouns else ""
         self.name.setText(f"{profile.display_name}{pronouns}")
-        lines = [stay_text(profile), recovery_text(profile, today)]
+        lines = [stay_text(profile), attendance_text(profile), recovery_text(profile, today)]
         self.details.setText(" · ".join(line for line in lines if line))
         self.mood.set_checkins(profile.checkins, with_craving=profile.tracks_cravings)
         self.mood_panel.set_note(
@@ -227,7 +246,11 @@ class ProfileWindow(QWidget):
             if self.mood.with_craving
             else "At each check-in, 0 to 10"
         )
-        days, first, last = attendance_days(profile.marks, today)
+        stay = profile.current_stay
+        until = today if stay is not None and stay.status.is_open else None
+        if until is None:
+            until = profile.marks[-1].day if profile.marks else today
+        days, first, last = attendance_days(profile.marks, until)
         if days:
             self.heat_map.set_days(days, first=first, last=last)
         else:
@@ -236,6 +259,8 @@ class ProfileWindow(QWidget):
         self.timeline.set_rows(profile.timeline)
         names = {s.enrollment_id: s.cohort_name for s in profile.stays}
         self.clinician.show_profile(profile, names)
+        # The title last: it tells the world (and the end-to-end test) the profile is shown.
+        self.setWindowTitle(f"{profile.display_name} — {TITLE_SUFFIX}")
         self.loaded.emit()
 
     def _on_failed(self, error: Exception) -> None:

@@ -1,9 +1,9 @@
-"""The roster's flags column: who may need a call, with reasons, from the accountability engine.
+"""The roster's flags column: who may need a call, and why, from the accountability engine.
 
-The engine (``app.services.accountability``, built in parallel) is read through one small
-interface, ``FlagSource``: a plain callable, run on a worker, from a cohort and a day to each
-member's flags. Until the engine is in the services container, ``flag_source`` returns
-``no_flags`` and the column says the flags are not available (never an empty "all clear").
+The page reads flags through one small interface, ``FlagSource``: a plain callable, run on a
+worker, from a cohort and a day to each member's flags (None when they cannot be worked
+out, which the column shows as unknown, never as an empty "all clear"). ``flag_source``
+adapts ``AccountabilityService``; tests pass their own.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.services.container import Services
@@ -27,24 +27,26 @@ class RosterFlag:
 
 
 FlagSource = Callable[[uuid.UUID, dt.date], Mapping[uuid.UUID, tuple[RosterFlag, ...]] | None]
-"""``(cohort_id, day) -> {participant_id: flags}``; None when no engine is available."""
+"""``(cohort_id, today) -> {participant_id: flags}``; None when flags cannot be worked out."""
 
 
 def no_flags(_cohort_id: uuid.UUID, _day: dt.date) -> None:
-    """The stand-in while the accountability engine is not installed: flags unknown."""
+    """A source that knows nothing (the column then says flags are not available)."""
 
 
 def flag_source(services: Services) -> FlagSource:
-    """The engine's flags when ``services`` has it (``services.accountability``), else none."""
-    engine: Any = getattr(services, "accountability", None)
-    if engine is None or not hasattr(engine, "evaluate_on"):
-        return no_flags
+    """The engine's flags for the members as of the end of ``today`` (today's records count)."""
+    engine = services.accountability
 
-    def engine_flags(cohort_id: uuid.UUID, day: dt.date) -> dict[uuid.UUID, tuple[RosterFlag, ...]]:
+    def engine_flags(
+        cohort_id: uuid.UUID, today: dt.date
+    ) -> dict[uuid.UUID, tuple[RosterFlag, ...]]:
         found: dict[uuid.UUID, list[RosterFlag]] = {}
-        for flag in engine.evaluate_on(cohort_id, day).flags:
-            kind = str(getattr(flag.kind, "value", flag.kind))
-            found.setdefault(flag.participant_id, []).append(RosterFlag(kind, flag.reason))
+        # evaluate_on counts what was recorded before the day it is given.
+        for flag in engine.evaluate_on(cohort_id, today + dt.timedelta(days=1)).flags:
+            found.setdefault(flag.participant_id, []).append(
+                RosterFlag(flag.kind.value, flag.reason)
+            )
         return {person: tuple(flags) for person, flags in found.items()}
 
     return engine_flags

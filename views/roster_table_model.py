@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from app.services.progress import RosterRow
 from models import EnrollmentStatus
@@ -41,7 +41,7 @@ STATUS_TEXT = {
 class RosterEntry:
     """One member as the roster shows them: the service's figures and the engine's flags.
 
-    ``flags`` is None when no accountability engine is available (unknown, not "none").
+    ``flags`` is None when they could not be worked out (unknown, not "none").
     """
 
     row: RosterRow
@@ -73,16 +73,19 @@ HEADERS = {
     Column.NAME: ("Name", "Name or alias"),
     Column.PRONOUNS: ("Pronouns", "Pronouns"),
     Column.STATUS: ("Status", "Enrollment status"),
-    Column.DATES: ("Enrolled", "Enrollment dates"),
-    Column.ATTENDANCE: ("Attendance", "Sessions attended over the last 4 weeks"),
+    Column.DATES: ("Since", "Enrolled since (or from – to, for a stay that ended)"),
+    Column.ATTENDANCE: ("Attended", "Share of sessions attended over the last 4 weeks"),
     Column.STREAK: ("Streak", "Sessions attended in a row, up to the latest one"),
     Column.HOURS: ("This week", "Hours attended this week against the IOP minimum"),
-    Column.MOOD: ("Last mood", "Mood at the latest check-in, 0 to 10"),
+    Column.MOOD: ("Mood", "Mood at the latest check-in, 0 to 10"),
     Column.GOALS: ("Open goals", "Goals not yet reported back on"),
     Column.FLAGS: ("Flags", "Reasons to check in with someone (facilitators only)"),
 }
+FLAG_ON_LIGHT = "#a14a00"  # 6.2:1 on white
+FLAG_ON_DARK = "#f0a040"
+NOW_FIGURES = {Column.ATTENDANCE, Column.STREAK, Column.HOURS}
 NUMERIC = {Column.ATTENDANCE, Column.STREAK, Column.HOURS, Column.MOOD, Column.GOALS}
-NO_ENGINE = "Flags come from the accountability engine, which is not installed yet."
+NO_FLAGS = "Flags could not be worked out for this cohort just now; reload to try again."
 
 
 def short_date(day: Any) -> str:
@@ -98,7 +101,7 @@ class RosterTableModel(QAbstractTableModel):
     """A read-only table over ``RosterEntry`` snapshots; ``set_entries`` replaces them all.
 
     ``ROW_ROLE`` returns the whole entry and ``SORT_ROLE`` a raw, comparable value. Figures
-    that are about "now" (attendance, streak, this week) are blank for stays that ended.
+    that are about "now" (attendance, streak, this week) are blank unless the person is active.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -165,14 +168,27 @@ class RosterTableModel(QAbstractTableModel):
             return tooltip(entry, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and not entry.is_current:
-            return QPalette().color(QPalette.ColorRole.PlaceholderText)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return foreground(entry, column)
         return None
+
+
+def foreground(entry: RosterEntry, column: Column) -> QColor | None:
+    """Past members are greyed; a flag stands out in the warning colour."""
+    palette = QGuiApplication.palette()
+    if not entry.is_current:
+        return palette.color(QPalette.ColorRole.PlaceholderText)
+    if column is Column.FLAGS and entry.flags:
+        dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+        return QColor(FLAG_ON_DARK if dark else FLAG_ON_LIGHT)
+    return None
 
 
 def display(entry: RosterEntry, column: Column) -> str:
     row = entry.row
-    now_figures = entry.is_current
+    # Figures about "now" mean something only for someone in the group: not while waiting
+    # for a seat (every session would count as missed), nor after leaving.
+    now_figures = row.status is EnrollmentStatus.ACTIVE
     if column is Column.NAME:
         return row.display_name
     if column is Column.PRONOUNS:
@@ -181,7 +197,7 @@ def display(entry: RosterEntry, column: Column) -> str:
         return STATUS_TEXT[row.status]
     if column is Column.DATES:
         if row.end_date is None:
-            return f"since {short_date(row.start_date)}"
+            return short_date(row.start_date)
         return f"{short_date(row.start_date)} – {short_date(row.end_date)}"
     if column is Column.ATTENDANCE:
         if not now_figures or row.attendance_rate is None:
@@ -198,8 +214,12 @@ def display(entry: RosterEntry, column: Column) -> str:
     if column is Column.GOALS:
         return str(row.open_goals)
     if entry.flags is None:
-        return "n/a"
-    return ", ".join(flag.kind for flag in entry.flags)
+        return "?"
+    if not entry.flags:
+        return ""
+    first = entry.flags[0].kind
+    more = f" +{len(entry.flags) - 1}" if len(entry.flags) > 1 else ""
+    return first[:1].upper() + first[1:] + more  # every reason is in the tooltip
 
 
 def sort_key(entry: RosterEntry, column: Column) -> Any:
@@ -224,15 +244,21 @@ def tooltip(entry: RosterEntry, column: Column) -> str | None:
     row = entry.row
     if column is Column.FLAGS:
         if entry.flags is None:
-            return NO_ENGINE
+            return NO_FLAGS
         if not entry.flags:
             return "No flags"
         return "\n".join(f"• {flag.reason}" for flag in entry.flags)
-    if column is Column.HOURS and entry.is_current:
+    if row.status is EnrollmentStatus.WAITLIST and column in NOW_FIGURES:
+        return "On the waitlist: nothing to count until they join the group."
+    if column is Column.HOURS and row.status is EnrollmentStatus.ACTIVE:
         short = row.weekly_minimum_minutes - row.minutes_this_week
         tail = f"{hours(short)} h to go" if short > 0 else "the minimum is met"
         return f"{row.minutes_this_week} minutes attended this week; {tail}."
-    if column is Column.ATTENDANCE and entry.is_current and row.attendance_rate is None:
+    if (
+        column is Column.ATTENDANCE
+        and row.status is EnrollmentStatus.ACTIVE
+        and row.attendance_rate is None
+    ):
         return "No held session in the last 4 weeks since they joined."
     return None
 

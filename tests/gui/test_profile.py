@@ -120,6 +120,7 @@ def test_every_section_shows(
     assert window.name.text() == "Ana R.  (she/her)"
     assert "Active in Evening dual_diagnosis since 2 Feb 2026" in window.details.text()
     assert "In recovery since 1 Dec 2025" in window.details.text()
+    assert "Attended 3 of 4 sessions" in window.details.text()
     assert window.mood.has_content and window.mood.with_craving
     assert "craving dashed" in window.mood_panel.note.text()
     assert window.heat_map.has_content and len(window.heat_map.days) == 4
@@ -132,7 +133,7 @@ def test_every_section_shows(
     assert marked.data() == CLINICIAN_ONLY
     assert marked.data(Qt.ItemDataRole.BackgroundRole) is not None
     assert window.clinician.notes.toPlainText() == NOTES
-    assert "1 check-in shared with clinicians only" in window.clinician.private_checkins.text()
+    assert "1 check-in was shared with clinicians only" in window.clinician.private_checkins.text()
     assert unnamed_controls(window) == []
     for model in (window.timeline, window.timeline_proxy, window.domains):
         qtmodeltester.check(model)  # type: ignore[attr-defined]

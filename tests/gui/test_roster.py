@@ -21,11 +21,11 @@ from app.tasks import TaskRunner
 from models import AttendanceStatus, EnrollmentStatus, Track
 from tests.gui.conftest import unnamed_controls
 from views.pages.roster_page import RosterPage
-from views.roster_flags import RosterFlag
+from views.roster_flags import no_flags
 from views.roster_person_dialog import AddPersonDialog, EditPersonDialog
 from views.roster_stay_dialogs import EndStayDialog, MoveDialog
 from views.roster_table_model import (
-    NO_ENGINE,
+    NO_FLAGS,
     ROW_ROLE,
     SORT_ROLE,
     Column,
@@ -318,27 +318,29 @@ def test_enter_opens_the_profile(
     assert page.profiles == {} and page.model.rowCount() == 0 and page.controls.heading.text() == ""
 
 
-def test_flags_show_kinds_with_reasons_and_say_when_the_engine_is_missing(
+def test_flags_come_from_the_engine_with_their_reasons(
     qtbot: QtBot, make_page: MakePage, services: Services, cohort: CohortRow
 ) -> None:
     ana = enroll(services, cohort, "Ana R.")
-    enroll(services, cohort, "Ben T.")
+    ben = enroll(services, cohort, "Ben T.")
+    for day in (25, 27):
+        start = dt.datetime(2026, 2, day, 18, tzinfo=dt.UTC)
+        session = services.sessions.schedule(cohort.id, start)
+        services.attendance.mark(session.id, ana, AttendanceStatus.UNEXCUSED)
+        services.attendance.mark(session.id, ben, AttendanceStatus.PRESENT)
     page = make_page()
-    assert cell(page, "Ana R.", Column.FLAGS) == "n/a"
+    assert cell(page, "Ana R.", Column.FLAGS) == "Absent in a row"
+    assert cell(page, "Ben T.", Column.FLAGS) == ""
     row = names(page).index("Ana R.")
-    assert page.proxy.index(row, Column.FLAGS).data(Qt.ItemDataRole.ToolTipRole) == NO_ENGINE
+    tip = page.proxy.index(row, Column.FLAGS).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("• ") and "2" in tip  # the engine's reason, in words
+    page.table.sortByColumn(Column.FLAGS, Qt.SortOrder.DescendingOrder)
+    assert names(page)[0] == "Ana R."
 
-    def source(_cohort: uuid.UUID, _day: dt.date) -> dict[uuid.UUID, tuple[RosterFlag, ...]]:
-        return {ana: (RosterFlag("absent in a row", "Missed the last 2 sessions."),)}
-
-    flagged = make_page(flags=source)
-    assert cell(flagged, "Ana R.", Column.FLAGS) == "absent in a row"
-    assert cell(flagged, "Ben T.", Column.FLAGS) == ""
-    row = names(flagged).index("Ana R.")
-    tip = flagged.proxy.index(row, Column.FLAGS).data(Qt.ItemDataRole.ToolTipRole)
-    assert tip == "• Missed the last 2 sessions."
-    flagged.table.sortByColumn(Column.FLAGS, Qt.SortOrder.DescendingOrder)
-    assert names(flagged)[0] == "Ana R."
+    unknown = make_page(flags=no_flags)  # flags that cannot be worked out are not "none"
+    assert cell(unknown, "Ana R.", Column.FLAGS) == "?"
+    row = names(unknown).index("Ana R.")
+    assert unknown.proxy.index(row, Column.FLAGS).data(Qt.ItemDataRole.ToolTipRole) == NO_FLAGS
 
 
 def test_the_models_pass_qt_model_tester(qtmodeltester: object) -> None:

@@ -7,7 +7,7 @@ import itertools
 import uuid
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from views.heading import heading_label, note_label
 from views.profile_charts import MoodChart, attendance_days
 from views.profile_clinician_panel import ClinicianPanel
 from views.profile_models import (
+    CLINICIAN_ONLY,
     DomainTableModel,
     GroupSafeTimeline,
     TimelineColumn,
@@ -142,19 +143,27 @@ class ProfileWindow(QWidget):
         self.timeline_proxy = GroupSafeTimeline(self)
         self.timeline_proxy.setSourceModel(self.timeline)
         self.timeline_view = self._table(self.timeline_proxy, "Timeline")
-        # Whole sentences, wrapped: a check-in's words are the point of the timeline.
+        # Wrapped to two lines at most (the whole text is in each tooltip). Fixed sizes:
+        # sizing hundreds of wrapped rows to their contents took longer than the rest of
+        # opening a profile together.
         self.timeline_view.setWordWrap(True)
-        self.timeline_view.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        lines = self.timeline_view.fontMetrics().lineSpacing()
+        self.timeline_view.verticalHeader().setDefaultSectionSize(2 * lines + 8)
         header = self.timeline_view.horizontalHeader()
-        header.setSectionResizeMode(TimelineColumn.WHAT, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TimelineColumn.DETAIL, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(TimelineColumn.WHAT, 230)
+        text_width = self.timeline_view.fontMetrics().horizontalAdvance
+        header.resizeSection(TimelineColumn.WHEN, text_width("Wed 30 Sep 2026, 18:00") + 16)
+        header.resizeSection(TimelineColumn.WHAT, 220)
+        header.resizeSection(TimelineColumn.SHARED, text_width(CLINICIAN_ONLY) + 16)
         self.clinician = ClinicianPanel(services.participants, tasks, self)
         self.clinician.saved.connect(self._on_notes_saved)
         self.clinician.save_failed.connect(self._on_notes_refused)
 
+        self._charts_timer = QTimer(self)  # a child: it dies with the window, never fires after
+        self._charts_timer.setSingleShot(True)
+        self._charts_timer.setInterval(0)
+        self._charts_timer.timeout.connect(self.show_charts)
         self._lay_out()
         for keys, slot in ((QKeySequence.StandardKey.Refresh, self.reload),
                            (QKeySequence.StandardKey.Close, self.close),
@@ -234,31 +243,41 @@ class ProfileWindow(QWidget):
         )
 
     def show_profile(self, profile: ParticipantProfile) -> None:
+        """Fill the text parts now and draw the charts at the next turn of the event loop, so
+        that the words are on screen first; ``loaded`` follows the charts."""
         self.profile = profile
         today = self._services.context.today()
         pronouns = f"  ({profile.pronouns})" if profile.pronouns else ""
         self.name.setText(f"{profile.display_name}{pronouns}")
         lines = [stay_text(profile), attendance_text(profile), recovery_text(profile, today)]
         self.details.setText(" · ".join(line for line in lines if line))
+        self.domains.set_rows(profile.domains)
+        self.timeline.set_rows(profile.timeline)
+        names = {s.enrollment_id: s.cohort_name for s in profile.stays}
+        self.clinician.show_profile(profile, names)
+        self._charts_timer.start()
+
+    def show_charts(self) -> None:
+        profile = self.profile
+        if profile is None:
+            return
         self.mood.set_checkins(profile.checkins, with_craving=profile.tracks_cravings)
         self.mood_panel.set_note(
             "At each check-in, 0 to 10; craving dashed"
             if self.mood.with_craving
             else "At each check-in, 0 to 10"
         )
+        today = self._services.context.today()
         stay = profile.current_stay
-        until = today if stay is not None and stay.status.is_open else None
-        if until is None:
+        if stay is not None and stay.status.is_open:
+            until = today
+        else:
             until = profile.marks[-1].day if profile.marks else today
         days, first, last = attendance_days(profile.marks, until)
         if days:
             self.heat_map.set_days(days, first=first, last=last)
         else:
             self.heat_map.show_message("No attendance recorded yet.")
-        self.domains.set_rows(profile.domains)
-        self.timeline.set_rows(profile.timeline)
-        names = {s.enrollment_id: s.cohort_name for s in profile.stays}
-        self.clinician.show_profile(profile, names)
         # The title last: it tells the world (and the end-to-end test) the profile is shown.
         self.setWindowTitle(f"{profile.display_name} — {TITLE_SUFFIX}")
         self.loaded.emit()

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.services.checkins import CheckInDraft
@@ -361,3 +361,37 @@ def test_the_models_pass_qt_model_tester(qtmodeltester: object) -> None:
     assert proxy.index(0, 0).data(ROW_ROLE).row.attendance_rate is None  # None sorts first
     assert model.index(0, Column.MOOD).data(SORT_ROLE) == 0.0
     assert model.data(QModelIndex()) is None
+
+
+def test_the_keyboard_alone_finds_someone_and_tab_follows_the_eye(
+    qtbot: QtBot, make_page: MakePage, services: Services, cohort: CohortRow
+) -> None:
+    enroll(services, cohort, "Ana R.")
+    ben = enroll(services, cohort, "Ben T.")
+    page = make_page()
+    controls = page.controls
+    QTest.keyClick(page, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)  # "Fi&lter:"
+    assert QApplication.focusWidget() is controls.filter
+    QTest.keyClicks(controls.filter, "ben")
+    assert names(page) == ["Ben T."]
+    with qtbot.waitSignal(page.participant_opened, timeout=WAIT) as opened:
+        QTest.keyClick(controls.filter, Qt.Key.Key_Return)  # the first match's profile
+    assert opened.args == [ben]
+    page.profiles[ben].close()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow, timeout=WAIT)
+    controls.filter.setFocus()
+    QTest.keyClick(controls.filter, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is page.table
+    # Tab order: the actions by the heading, then the filter row, then the table.
+    controls.add_button.setFocus()
+    seen: list[QWidget] = []
+    for _ in range(10):
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        seen.append(focused)
+        QTest.keyClick(focused, Qt.Key.Key_Tab)
+    expected: list[QWidget] = [controls.add_button, controls.edit_button, controls.move_button]
+    expected += [controls.waitlist_button, controls.end_button, controls.filter]
+    expected += [controls.show_choice, controls.open_button, page.table]
+    assert seen[: len(expected)] == expected  # Undo and Redo are disabled: skipped

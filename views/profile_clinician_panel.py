@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -73,6 +73,9 @@ class ClinicianPanel(QFrame):
         self.reasons.setWordWrap(True)
         self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.private_checkins = note_label("", self)
+        for label in (self.subheading, self.state, self.private_checkins):
+            # The palette's muted grey is under 4.5:1 on the warm tint; full text colour is not.
+            label.setForegroundRole(QPalette.ColorRole.WindowText)
         shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.save)
@@ -93,18 +96,21 @@ class ClinicianPanel(QFrame):
         self._update_state()
 
     def _tint(self) -> None:
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, clinician_tint())
-        self.setPalette(palette)
-        self.setAutoFillBackground(True)
+        """The warm background and edge, for the palette in use (light or dark)."""
+        tint = clinician_tint()
+        dark = tint.lightness() < 128
         self.setStyleSheet(
-            f"QFrame#clinicianPanel {{ border: 1px solid {BORDER}; border-left: 5px solid "
-            f"{BORDER}; border-radius: 4px; }}"
+            f"QFrame#clinicianPanel {{ background-color: {tint.name()}; "
+            f"border: 1px solid {BORDER}; border-left: 5px solid {BORDER}; border-radius: 4px; }}"
         )
         heading = self.heading.palette()
-        dark = clinician_tint().lightness() < 128
         heading.setColor(QPalette.ColorRole.WindowText, QColor("#f0a040" if dark else BORDER))
         self.heading.setPalette(heading)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._tint()  # light ↔ dark while the window is open
+        super().changeEvent(event)
 
     @property
     def dirty(self) -> bool:

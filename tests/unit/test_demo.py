@@ -34,7 +34,7 @@ from app.services.ids import attendance_id, checkin_id
 from app.services.participants import ParticipantDraft
 from app.vault.vault import UnlockedVault, VaultPaths, create_vault
 from models import AttendanceStatus, Base, Track
-from tests.conftest import PASSPHRASE, REPO
+from tests.conftest import CHEAP_KDF, PASSPHRASE, REPO
 
 TODAY = dt.date(2026, 3, 4)  # a Wednesday
 
@@ -63,7 +63,7 @@ def small_demo(
 def _demo_vault(
     folder: Path, *, seed: int = 7, cohorts: int = 6, participants: int = 150, weeks: int = 20
 ) -> tuple[UnlockedVault, DemoSummary]:
-    vault = create_vault(VaultPaths(folder), PASSPHRASE).vault
+    vault = create_vault(VaultPaths(folder), PASSPHRASE, kdf=CHEAP_KDF).vault
     summary = small_demo(vault, seed=seed, cohorts=cohorts, participants=participants, weeks=weeks)
     return vault, summary
 
@@ -135,7 +135,7 @@ def test_loading_leaves_the_schema_as_the_migrations_made_it(
 
 
 def test_an_interrupted_demo_leaves_the_vault_empty_and_whole(tmp_path: Path) -> None:
-    vault = create_vault(VaultPaths(tmp_path / "vault"), PASSPHRASE).vault
+    vault = create_vault(VaultPaths(tmp_path / "vault"), PASSPHRASE, kdf=CHEAP_KDF).vault
     schema = "SELECT name, sql FROM sqlite_master ORDER BY name"
     try:
         before = rows(vault, schema)
@@ -396,7 +396,8 @@ def test_the_command_line_writes_what_the_service_writes(
             check=False,
         )
 
-    assert app("init", "--passphrase-file", str(secret)).returncode == 0
+    # Made here with a cheap KDF (kept in its key file) so each command unlocks quickly.
+    create_vault(VaultPaths(folder), PASSPHRASE, kdf=CHEAP_KDF).vault.close()
     made = app("demo", *options, "--today", "2026-03-04", "--passphrase-file", str(secret))
     assert made.returncode == 0, made.stderr
     assert "3 cohorts, 40 participants" in made.stdout

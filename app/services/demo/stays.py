@@ -204,6 +204,7 @@ def assign_people(stays: list[Stay], budget: int, rng: random.Random, people: Pe
     for stay in ordered:
         if stay.follows is not None and id(stay.follows) in kept_ids:
             stay.person = stay.follows.person
+            stay.follows.reason = f"stepped down to {stay.cohort.name}"
         else:
             if stay.follows is not None:  # its PHP stay was dropped: it starts afresh
                 stay.follows, stay.note = None, ""

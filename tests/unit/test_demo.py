@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
 
+from app.cli.demo_command import ProgressBar
 from app.services import integrity
 from app.services import validation as check
 from app.services.attendance import OVERTIME_ALLOWANCE
@@ -414,3 +416,19 @@ def test_the_command_line_writes_what_the_service_writes(
     assert again.stderr.count("\n") == 1 and "already holds" in again.stderr
     wrong = app("demo", "--weeks", "0")
     assert wrong.returncode == 2 and "--weeks" in wrong.stderr
+
+
+def test_the_progress_bar_draws_on_a_terminal_and_stays_silent_elsewhere() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    shown, piped = Terminal(), io.StringIO()
+    for stream in (shown, piped):
+        bar = ProgressBar(stream)
+        for fraction in (0.0, 0.004, 0.5, 1.0):
+            bar.update(fraction)
+        bar.close()
+    frames = shown.getvalue().split("\r")[1:]
+    assert [frame.split("]")[1].split("%")[0].strip() for frame in frames] == ["0", "50", "100"]
+    assert shown.getvalue().endswith("\n") and piped.getvalue() == ""

@@ -32,7 +32,7 @@ def export_dialog(
     )  # fmt: skip
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitUntil(lambda: dialog.peer.placeholderText() != "Loading…", timeout=WAIT)
+    qtbot.waitUntil(lambda: dialog.recipient.peer.placeholderText() != "Loading…", timeout=WAIT)
     return dialog
 
 
@@ -74,9 +74,9 @@ def test_export_to_a_peer_then_import_it_into_the_other_vault(
     a, b = peers
     small_program(a.services)
     exporting = export_dialog(qtbot, a, tasks)
-    assert exporting.to_peer.isChecked() and exporting.since_last.isChecked()
-    assert exporting.peer.currentText().startswith("clinic-laptop")
-    assert "none yet" in exporting.since_last.text()
+    assert exporting.recipient.to_peer.isChecked() and exporting.scope.since_last.isChecked()
+    assert exporting.recipient.peer.currentText().startswith("clinic-laptop")
+    assert "none yet" in exporting.scope.since_last.text()
     assert unnamed_controls(exporting) == []
     bundle = a.folder / "for-clinic.ckb"
     sentence = export_to_peer(qtbot, exporting, bundle)
@@ -98,7 +98,7 @@ def test_export_to_a_peer_then_import_it_into_the_other_vault(
     assert a.digest() == b.digest()
 
     again = export_dialog(qtbot, a, tasks)  # the peer is known now: since the last export
-    assert again.since_last.isChecked() and "none yet" not in again.since_last.text()
+    assert again.scope.since_last.isChecked() and "none yet" not in again.scope.since_last.text()
 
 
 def test_a_bundle_from_an_unknown_device_needs_its_fingerprint_confirmed(
@@ -107,9 +107,12 @@ def test_a_bundle_from_an_unknown_device_needs_its_fingerprint_confirmed(
     a, b = devices
     small_program(a.services)
     exporting = export_dialog(qtbot, a, tasks)
-    assert not exporting.to_peer.isEnabled() and exporting.no_peers_note.isVisible()
-    assert exporting.to_key.isChecked() and exporting.full.isChecked()
-    QTest.keyClicks(exporting.key, b.device.age_recipient)
+    assert (
+        not exporting.recipient.to_peer.isEnabled()
+        and exporting.recipient.no_peers_note.isVisible()
+    )
+    assert exporting.recipient.to_key.isChecked() and exporting.scope.full.isChecked()
+    QTest.keyClicks(exporting.recipient.key, b.device.age_recipient)
     export_to_peer(qtbot, exporting, a.folder / "stranger.ckb")
 
     before = b.digest()
@@ -217,14 +220,14 @@ def test_a_passphrase_bundle_round_trip(
     a, b = devices
     small_program(a.services)
     exporting = export_dialog(qtbot, a, tasks)
-    QTest.keyClicks(exporting.passphrase, "seventeen lanterns")
-    QTest.keyClicks(exporting.repeat, "seventeen lantern")
+    QTest.keyClicks(exporting.recipient.passphrase, "seventeen lanterns")
+    QTest.keyClicks(exporting.recipient.repeat, "seventeen lantern")
     pick_file(qtbot, exporting.choose_button, lambda: exporting.file_dialog, a.folder / "p.ckb")
-    assert exporting.to_passphrase.isChecked()
+    assert exporting.recipient.to_passphrase.isChecked()
     click(exporting.panel.go_button)
-    assert exporting.passphrase_message.text() == "The two passphrases differ."
+    assert exporting.recipient.passphrase_message.text() == "The two passphrases differ."
     assert not exporting.panel.running
-    QTest.keyClicks(exporting.repeat, "s")
+    QTest.keyClicks(exporting.recipient.repeat, "s")
     with qtbot.waitSignal(exporting.exported, timeout=WAIT):
         click(exporting.panel.go_button)
 
@@ -248,17 +251,20 @@ def test_export_of_chosen_cohorts_keyboard_and_screenshot(
     for name in ("Monday Evening IOP", "Thursday Dual Diagnosis", "Tuesday Adolescent IOP"):
         small_program(a.services, people=1, name=name)
     exporting = export_dialog(qtbot, a, tasks)
-    QTest.keyClick(exporting.peer, Qt.Key.Key_Tab)  # the tab order follows the eye
-    assert exporting.focusWidget() is exporting.key  # radios in a group: arrows, not Tab
-    exporting.some_cohorts.setFocus()
-    QTest.keyClick(exporting.some_cohorts, Qt.Key.Key_Space)
-    assert exporting.cohort_list.isEnabled()
+    exporting.activateWindow()  # Tab moves the application's focus: the window must be active
+    qtbot.waitUntil(exporting.isActiveWindow, timeout=WAIT)
+    exporting.recipient.peer.setFocus()
+    QTest.keyClick(exporting.recipient.peer, Qt.Key.Key_Tab)  # the tab order follows the eye
+    assert exporting.focusWidget() is exporting.recipient.key  # radios in a group: arrows, not Tab
+    exporting.scope.some_cohorts.setFocus()
+    QTest.keyClick(exporting.scope.some_cohorts, Qt.Key.Key_Space)
+    assert exporting.scope.cohort_list.isEnabled()
     click(exporting.panel.go_button)
-    assert exporting.cohort_message.text() == "Tick at least one cohort."
+    assert exporting.scope.cohort_message.text() == "Tick at least one cohort."
     assert exporting.destination_message.text() == "Choose where to save the bundle."
     for row in (0, 2):
-        exporting.cohort_list.item(row).setCheckState(Qt.CheckState.Checked)
-    exporting.full.setChecked(True)
+        exporting.scope.cohort_list.item(row).setCheckState(Qt.CheckState.Checked)
+    exporting.scope.full.setChecked(True)
     bundle = a.folder / "two-cohorts.ckb"
     sentence = export_to_peer(qtbot, exporting, bundle)
     assert "for clinic-laptop (everything;" in sentence

@@ -12,19 +12,12 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QComboBox,
     QDialog,
     QFileDialog,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,17 +27,15 @@ from app.services.exchange import ExchangeService
 from app.sync.export import ExportReport, ExportRequest
 from app.sync.peers import PeerRow
 from app.tasks import TaskCancelled, TaskControl, TaskRunner
-from app.vault.errors import WeakPassphrase
-from app.vault.keyfile import check_passphrase_strength
 from views.field_message import FieldMessage
 from views.heading import heading_label, note_label, readable_path
+from views.sync.export_form import RecipientBox, ScopeBox
 from views.sync.task_panel import TaskPanel
 from views.sync.wording import (
     BUNDLE_FILTER,
     OperationCancelled,
     export_sentence,
     sync_message,
-    when,
 )
 
 # Where each stage of ``export_bundle`` sits on the progress bar: (start, end).
@@ -95,7 +86,6 @@ class ExportDialog(QDialog):
         self._folder = folder or Path(
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         )
-        self._peers: list[PeerRow] = []
         self._cancel = threading.Event()
         self.file_dialog: QFileDialog | None = None
         self.destination_path: Path | None = None
@@ -105,6 +95,9 @@ class ExportDialog(QDialog):
             "person you choose can open it, and it proves it came from this device.",
             self,
         )
+        self.recipient = RecipientBox(self)
+        self.scope = ScopeBox(self)
+        self.recipient.peer_changed.connect(self.scope.set_peer)
         self.panel = TaskPanel("E&xport", "Export", self)
         self.panel.go_clicked.connect(self._start)
         self.panel.stop_clicked.connect(self._on_stop_clicked)
@@ -112,8 +105,8 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading_label("Export a bundle", self))
         layout.addWidget(intro)
-        layout.addWidget(self._recipient_group())
-        layout.addWidget(self._scope_group())
+        layout.addWidget(self.recipient)
+        layout.addWidget(self.scope)
         layout.addLayout(self._destination_row())
         layout.addWidget(self.panel)
         self._set_tab_order()
@@ -121,87 +114,6 @@ class ExportDialog(QDialog):
         self._load_choices()
 
     # -- building -------------------------------------------------------------------------
-
-    def _recipient_group(self) -> QGroupBox:
-        group = QGroupBox("Who it is for", self)
-        self.to_peer = QRadioButton("A &trusted device:", group)
-        self.to_key = QRadioButton("An age public &key:", group)
-        self.to_passphrase = QRadioButton("A one-off pass&phrase:", group)
-        self.recipient_kind = QButtonGroup(self)
-        for number, radio in enumerate((self.to_peer, self.to_key, self.to_passphrase)):
-            self.recipient_kind.addButton(radio, number)
-            radio.setAccessibleName(radio.text().replace("&", "").rstrip(":"))
-        self.peer = QComboBox(group)
-        self.peer.setAccessibleName("Trusted device")
-        self.peer.setPlaceholderText("Loading…")
-        self.no_peers_note = note_label(
-            "No trusted devices yet: trust one under File ▸ This device.", group
-        )
-        self.no_peers_note.hide()
-        self.key = QLineEdit(group)
-        self.key.setAccessibleName("Age public key")
-        self.key.setPlaceholderText("age1…")
-        self.passphrase = QLineEdit(group)
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("Bundle passphrase")
-        self.repeat = QLineEdit(group)
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat.setAccessibleName("Bundle passphrase again")
-        self.repeat.setPlaceholderText("the same passphrase again")
-        self.peer_message = FieldMessage(self.peer, group)
-        self.key_message = FieldMessage(self.key, group)
-        self.passphrase_message = FieldMessage(self.passphrase, group)
-        grid = QGridLayout(group)
-        grid.setColumnStretch(1, 1)
-        grid.addWidget(self.to_peer, 0, 0)
-        grid.addWidget(self.peer, 0, 1)
-        grid.addWidget(self.no_peers_note, 1, 1)
-        grid.addWidget(self.peer_message, 2, 1)
-        grid.addWidget(self.to_key, 3, 0)
-        grid.addWidget(self.key, 3, 1)
-        grid.addWidget(self.key_message, 4, 1)
-        grid.addWidget(self.to_passphrase, 5, 0)
-        grid.addWidget(self.passphrase, 5, 1)
-        grid.addWidget(self.repeat, 6, 1)
-        grid.addWidget(self.passphrase_message, 7, 1)
-        self.recipient_kind.idToggled.connect(self._on_recipient_kind_toggled)
-        self.peer.currentIndexChanged.connect(self._update_since_label)
-        self.key.textEdited.connect(lambda _text: self.to_key.setChecked(True))
-        self.passphrase.textEdited.connect(lambda _text: self.to_passphrase.setChecked(True))
-        return group
-
-    def _scope_group(self) -> QGroupBox:
-        group = QGroupBox("What it holds", self)
-        self.all_cohorts = QRadioButton("&All cohorts", group)
-        self.some_cohorts = QRadioButton("Only &these cohorts:", group)
-        self.cohort_scope = QButtonGroup(self)
-        self.cohort_scope.addButton(self.all_cohorts, 0)
-        self.cohort_scope.addButton(self.some_cohorts, 1)
-        self.all_cohorts.setAccessibleName("All cohorts")
-        self.some_cohorts.setAccessibleName("Only these cohorts")
-        self.all_cohorts.setChecked(True)
-        self.cohort_list = QListWidget(group)
-        self.cohort_list.setAccessibleName("Cohorts to include")
-        self.cohort_list.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
-        self.cohort_list.setEnabled(False)
-        self.some_cohorts.toggled.connect(self.cohort_list.setEnabled)
-        self.cohort_message = FieldMessage(self.cohort_list, group)
-        self.since_last = QRadioButton("Only what &changed since the last export to it", group)
-        self.full = QRadioButton("&Everything (a full bundle)", group)
-        self.since_last.setAccessibleName("Only what changed since the last export to it")
-        self.full.setAccessibleName("Everything")
-        self.since_kind = QButtonGroup(self)
-        self.since_kind.addButton(self.since_last, 0)
-        self.since_kind.addButton(self.full, 1)
-        layout = QVBoxLayout(group)
-        layout.addWidget(self.all_cohorts)
-        layout.addWidget(self.some_cohorts)
-        layout.addWidget(self.cohort_list)
-        layout.addWidget(self.cohort_message)
-        layout.addSpacing(6)
-        layout.addWidget(self.since_last)
-        layout.addWidget(self.full)
-        return group
 
     def _destination_row(self) -> QVBoxLayout:
         label = QLabel("&Save to:", self)
@@ -226,10 +138,8 @@ class ExportDialog(QDialog):
 
     def _set_tab_order(self) -> None:
         order: list[QWidget] = [
-            self.to_peer, self.peer, self.to_key, self.key, self.to_passphrase,
-            self.passphrase, self.repeat, self.all_cohorts, self.cohort_list,
-            self.since_last, self.destination, self.choose_button,
-            self.panel.go_button, self.panel.stop_button,
+            *self.recipient.focus_chain, *self.scope.focus_chain, self.destination,
+            self.choose_button, self.panel.go_button, self.panel.stop_button,
         ]  # fmt: skip
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
@@ -247,54 +157,8 @@ class ExportDialog(QDialog):
         )
 
     def _on_choices_loaded(self, choices: ExportChoices) -> None:
-        self._peers = choices.peers
-        self.peer.clear()
-        self.peer.setPlaceholderText("No trusted devices yet")
-        for peer in choices.peers:
-            self.peer.addItem(f"{peer.name}  ({peer.fingerprint})", peer.fingerprint)
-        self.peer.setCurrentIndex(0 if choices.peers else -1)  # a placeholder selects nothing
-        for name in choices.cohorts:
-            item = QListWidgetItem(name, self.cohort_list)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-        self.some_cohorts.setEnabled(bool(choices.cohorts))
-        has_peers = bool(choices.peers)
-        self.to_peer.setEnabled(has_peers)
-        self.peer.setEnabled(has_peers)
-        self.no_peers_note.setVisible(not has_peers)
-        (self.to_peer if has_peers else self.to_key).setChecked(True)
-        self._on_recipient_kind_toggled(self.recipient_kind.checkedId(), True)
-        (self.peer if has_peers else self.key).setFocus()
-
-    def select_peer(self, fingerprint: str) -> None:
-        self.peer.setCurrentIndex(self.peer.findData(fingerprint))
-        self.to_peer.setChecked(True)
-
-    @property
-    def chosen_peer(self) -> PeerRow | None:
-        fingerprint = self.peer.currentData()
-        return next((p for p in self._peers if p.fingerprint == fingerprint), None)
-
-    @Slot(int, bool)
-    def _on_recipient_kind_toggled(self, kind: int, checked: bool) -> None:
-        if not checked:
-            return
-        to_peer = kind == 0
-        self.since_last.setEnabled(to_peer)
-        (self.since_last if to_peer else self.full).setChecked(True)
-        self._update_since_label()
-
-    def _update_since_label(self) -> None:
-        peer = self.chosen_peer if self.to_peer.isChecked() else None
-        if peer is None:
-            text = "Only what changed since the last export (for a trusted device)"
-        elif peer.last_sent_at is None:
-            text = f"Only what changed since the last export to {peer.name} (none yet)"
-        else:
-            text = (
-                f"Only what changed since the last export to {peer.name}, {when(peer.last_sent_at)}"
-            )
-        self.since_last.setText(text)
+        self.scope.set_cohorts(choices.cohorts)
+        self.recipient.set_peers(choices.peers)
 
     # -- destination ----------------------------------------------------------------------
 
@@ -307,7 +171,7 @@ class ExportDialog(QDialog):
             self.file_dialog.setNameFilter(BUNDLE_FILTER)
             self.file_dialog.setDefaultSuffix("ckb")
             self.file_dialog.fileSelected.connect(self._on_destination_chosen)
-        peer = self.chosen_peer if self.to_peer.isChecked() else None
+        peer = self.recipient.chosen_peer
         self.file_dialog.selectFile(default_name(peer.name if peer else "", dt.date.today()))
         self.file_dialog.open()
 
@@ -325,55 +189,25 @@ class ExportDialog(QDialog):
     # -- exporting ------------------------------------------------------------------------
 
     def request(self) -> ExportRequest | None:
-        """The request the form describes; None (with messages beside the fields) if unfit."""
-        for message in (
-            self.peer_message, self.key_message, self.passphrase_message,
-            self.cohort_message, self.destination_message,
-        ):  # fmt: skip
-            message.clear_message()
-        problems: list[tuple[FieldMessage, QWidget, str]] = []
-        peer, key, passphrase = self.chosen_peer, self.key.text().strip(), ""
-        if self.to_peer.isChecked() and peer is None:
-            problems.append((self.peer_message, self.peer, "Choose a trusted device."))
-        elif self.to_key.isChecked() and not key.startswith("age1"):
-            problems.append(
-                (self.key_message, self.key, "Paste the device’s age public key (age1…).")
-            )
-        elif self.to_passphrase.isChecked():
-            passphrase = self.passphrase.text()
-            try:
-                check_passphrase_strength(passphrase)
-            except WeakPassphrase as error:
-                problems.append((self.passphrase_message, self.passphrase, str(error)))
-            else:
-                if self.repeat.text() != passphrase:
-                    problems.append(
-                        (self.passphrase_message, self.repeat, "The two passphrases differ.")
-                    )
-        cohorts = tuple(
-            self.cohort_list.item(row).text()
-            for row in range(self.cohort_list.count())
-            if self.cohort_list.item(row).checkState() == Qt.CheckState.Checked
-        )
-        if self.some_cohorts.isChecked() and not cohorts:
-            problems.append((self.cohort_message, self.cohort_list, "Tick at least one cohort."))
+        """The request the form describes; None (with messages beside the fields) if unfit.
+
+        Every problem is shown at once; the focus goes to the first, in reading order.
+        """
+        self.destination_message.clear_message()
         if self.destination_path is None:
-            problems.append(
-                (self.destination_message, self.choose_button, "Choose where to save the bundle.")
-            )
-        for message, _field, text in problems:
-            message.show_message(text)
-        if problems:
-            problems[0][1].setFocus(Qt.FocusReason.OtherFocusReason)
+            self.destination_message.show_message("Choose where to save the bundle.")
+            self.choose_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        cohorts = self.scope.cohorts()
+        recipient = self.recipient.recipient()
+        if recipient is None or cohorts is None or self.destination_path is None:
             return None
-        assert self.destination_path is not None
         return ExportRequest(
             destination=self.destination_path,
-            recipients=(key,) if self.to_key.isChecked() else (),
-            passphrase=passphrase,
-            cohorts=cohorts if self.some_cohorts.isChecked() else (),
-            since_peer=peer.fingerprint if self.to_peer.isChecked() and peer else None,
-            full=self.full.isChecked(),
+            recipients=recipient.recipients,
+            passphrase=recipient.passphrase,
+            cohorts=cohorts,
+            since_peer=recipient.peer.fingerprint if recipient.peer is not None else None,
+            full=self.scope.full.isChecked(),
         )
 
     @Slot()
@@ -421,10 +255,10 @@ class ExportDialog(QDialog):
         self.exported.emit(report)
 
     def _on_failed(self, error: Exception) -> None:
-        if isinstance(error, ValueError) and self.to_key.isChecked():
+        if isinstance(error, ValueError) and self.recipient.to_key.isChecked():
             self.panel.show_failure("")  # the key is not an age recipient: say so beside it
-            self.key_message.show_message(str(error))
-            self.key.setFocus()
+            self.recipient.key_message.show_message(str(error))
+            self.recipient.key.setFocus()
             return
         self.panel.show_failure(sync_message(error))
 

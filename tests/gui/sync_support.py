@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +30,7 @@ from app.sync.keys import device_identity
 from tests.unit.test_sync_support import Machine, make_machine
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS_VARIABLE = "CIRCLEKEEPER_SCREENSHOTS"
 
 
 def named_machine(folder: Path, actor: str, device_name: str) -> Machine:
@@ -92,9 +95,15 @@ def pick_file(
 
 
 def grab(widget: QWidget, name: str) -> Path:
-    """Render ``widget`` to docs/screenshots/``name`` (offscreen, as it paints itself)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    target = SCREENSHOTS / name
+    """Render ``widget`` to a PNG (offscreen, as it paints itself) and return its path.
+
+    With ``CIRCLEKEEPER_SCREENSHOTS=1`` it goes to docs/screenshots/``name``, to be looked
+    at and committed; otherwise to the temporary folder, so that a test run leaves the
+    working tree alone (fingerprints, times and paths differ on every run).
+    """
+    folder = SCREENSHOTS if os.environ.get(SCREENSHOTS_VARIABLE) else Path(tempfile.gettempdir())
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / (name if folder == SCREENSHOTS else f"circlekeeper-{name}")
     QApplication.sendPostedEvents()  # pending layout requests: paint it as it will settle
     QApplication.processEvents()
     assert widget.grab().save(str(target)), f"could not write {target}"

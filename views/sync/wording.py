@@ -46,8 +46,8 @@ KIND_EXPLANATIONS = {
 
 CAUSE_LABELS = {
     "edit": "replaced by an edit",
-    "merge": "lost a merge",
-    "received": "received as history",
+    "merge": "lost to a later edit in a merge",
+    "received": "replaced on another device",
     "future": "held back (clock ahead)",
     "resolve": "replaced when a conflict was settled",
 }

@@ -140,3 +140,17 @@ class HeldExchange(ExchangeService):
         self, path: Path, *, progress: Progress | None = None, **options: Any
     ) -> ImportReport:
         return super().import_file(path, progress=self._held(progress), **options)
+
+
+@pytest.fixture
+def hold(tasks: object) -> Iterator[Callable[[Machine, str], HeldExchange]]:
+    """Makes ``HeldExchange``s and releases them all before the task runner shuts down."""
+    made: list[HeldExchange] = []
+
+    def make(machine: Machine, stage: str) -> HeldExchange:
+        made.append(HeldExchange(machine, stage))
+        return made[-1]
+
+    yield make
+    for held in made:
+        held.release.set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -13,12 +14,23 @@ from app.services.exchange import ExchangeService
 from app.sync.importer import ImportReport
 from app.tasks import TaskRunner
 from tests.gui.conftest import unnamed_controls
-from tests.gui.sync_support import HeldExchange, click, devices, grab, peers, pick_file, tick
+from tests.gui.sync_support import (
+    HeldExchange,
+    click,
+    devices,
+    grab,
+    hold,
+    peers,
+    pick_file,
+    tick,
+)
 from tests.unit.test_sync_support import Machine, small_program
 from views.sync.export_dialog import ExportDialog
 from views.sync.import_dialog import ImportDialog
 
-__all__ = ["devices", "peers"]
+__all__ = ["devices", "hold", "peers"]
+
+Hold = Callable[[Machine, str], HeldExchange]
 
 WAIT = 20_000
 
@@ -138,18 +150,19 @@ def test_a_bundle_from_an_unknown_device_needs_its_fingerprint_confirmed(
 
 
 def test_cancelling_an_import_rolls_it_back(
-    qtbot: QtBot, peers: tuple[Machine, Machine], tasks: TaskRunner
+    qtbot: QtBot, peers: tuple[Machine, Machine], tasks: TaskRunner, hold: Hold
 ) -> None:
     a, b = peers
     small_program(a.services, people=6)
     bundle = a.export(b)
     before = integrity.check(b.vault.database).digest
-    held = HeldExchange(b, "applying")
+    held = hold(b, "applying")
     importing = import_dialog(qtbot, b, tasks, held)
     choose_bundle(qtbot, importing, bundle)
     click(importing.panel.go_button)
     qtbot.waitUntil(held.reached.is_set, timeout=WAIT)  # rows are being written now
     assert importing.panel.stop_button.text() == "Cancel"
+    assert importing.panel.progress.isVisible() and importing.panel.status.isVisible()
     click(importing.panel.stop_button)
     assert not importing.panel.stop_button.isEnabled()
     held.release.set()
@@ -163,11 +176,11 @@ def test_cancelling_an_import_rolls_it_back(
 
 
 def test_cancelling_an_export_leaves_no_file(
-    qtbot: QtBot, peers: tuple[Machine, Machine], tasks: TaskRunner
+    qtbot: QtBot, peers: tuple[Machine, Machine], tasks: TaskRunner, hold: Hold
 ) -> None:
     a, _b = peers
     small_program(a.services)
-    held = HeldExchange(a, "selecting")
+    held = hold(a, "selecting")
     exporting = export_dialog(qtbot, a, tasks, held)
     bundle = a.folder / "never.ckb"
     pick_file(qtbot, exporting.choose_button, lambda: exporting.file_dialog, bundle)

@@ -18,6 +18,7 @@ from app.tasks import TaskRunner
 from tests.gui.conftest import unnamed_controls
 from tests.gui.sync_support import click, devices, grab, peers
 from tests.unit.test_sync_support import Machine, small_program
+from views.sync.import_dialog import ImportDialog
 from views.sync.review_dialog import ReviewDialog
 from views.sync.snapshot_table_model import (
     ROW_ROLE,
@@ -34,8 +35,11 @@ WAIT = 20_000
 AT = dt.datetime(2026, 3, 2, 18, tzinfo=dt.UTC)
 
 
-def check_in_conflict(a: Machine, b: Machine) -> uuid.UUID:
-    """Both devices edit the same check-in's challenges without seeing each other's edit."""
+def check_in_conflict(a: Machine, b: Machine, *, last_import: bool = True) -> uuid.UUID:
+    """Both devices edit the same check-in's challenges without seeing each other's edit.
+
+    Without ``last_import``, B's bundle for A is left at ``a.folder / "from-b.ckb"``.
+    """
     _cohort, members, session = small_program(a.services, people=2)
     person = members[0].id
     a.services.checkins.record(session.id, person, CheckInDraft(mood=6, challenges="slept badly"))
@@ -47,7 +51,11 @@ def check_in_conflict(a: Machine, b: Machine) -> uuid.UUID:
         session.id, person, CheckInDraft(mood=6, challenges="Slept badly, missed the bus.")
     )
     b.import_(a.export(b))
-    a.import_(b.export(a))
+    from_b = b.export(a, name="from-b.ckb")
+    if last_import:
+        a.import_(from_b)
+    else:
+        from_b.rename(a.folder / "from-b.ckb")
     session_id: uuid.UUID = session.id
     return session_id
 
@@ -150,3 +158,23 @@ def test_the_sync_table_models_pass_the_model_tester(
     assert first.data(ROW_ROLE) == rows[0]
     assert first.data(SORT_ROLE) is not None
     assert model.headerData(0, Qt.Orientation.Horizontal) == model.headers[0]
+
+
+def test_an_import_that_brings_a_conflict_offers_to_review_it(
+    qtbot: QtBot, peers: tuple[Machine, Machine], tasks: TaskRunner
+) -> None:
+    a, b = peers
+    check_in_conflict(a, b, last_import=False)
+    importing = ImportDialog(a.services.exchange, tasks, folder=a.folder)
+    qtbot.addWidget(importing)
+    importing.show()
+    importing.set_bundle(str(a.folder / "from-b.ckb"))
+    qtbot.waitUntil(importing.panel.go_button.isEnabled, timeout=WAIT)
+    with qtbot.waitSignal(importing.imported, timeout=WAIT):
+        click(importing.panel.go_button)
+    assert ", 1 change to review" in importing.panel.result.text()
+    assert importing.review_button.isVisible()
+    assert importing.review_button.text() == "&Review 1 change…"
+    with qtbot.waitSignal(importing.review_requested, timeout=WAIT):
+        click(importing.review_button)
+    assert not importing.isVisible()

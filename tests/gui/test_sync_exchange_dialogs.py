@@ -124,8 +124,18 @@ def test_a_bundle_from_an_unknown_device_needs_its_fingerprint_confirmed(
         and exporting.recipient.no_peers_note.isVisible()
     )
     assert exporting.recipient.to_key.isChecked() and exporting.scope.full.isChecked()
+    stranger = a.folder / "stranger.ckb"
+    pick_file(qtbot, exporting.choose_button, lambda: exporting.file_dialog, stranger)
+    QTest.keyClicks(exporting.recipient.key, "age1notakey")
+    click(exporting.panel.go_button)
+    key_message = exporting.recipient.key_message
+    qtbot.waitUntil(key_message.isVisible, timeout=WAIT)
+    assert key_message.text() == "'age1notakey' is not an age recipient (age1…)."
+    assert not exporting.panel.message.isVisible() and not stranger.exists()
+    exporting.recipient.key.clear()
     QTest.keyClicks(exporting.recipient.key, b.device.age_recipient)
-    export_to_peer(qtbot, exporting, a.folder / "stranger.ckb")
+    with qtbot.waitSignal(exporting.exported, timeout=WAIT):
+        click(exporting.panel.go_button)
 
     before = b.digest()
     importing = import_dialog(qtbot, b, tasks)

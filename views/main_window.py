@@ -122,8 +122,9 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.new_cohort_action)
-        file_menu.addSeparator()
+        self._file_menu_end = file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        self.file_menu = file_menu
         self.view_menu = bar.addMenu("&View")
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
@@ -191,6 +192,15 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.navigation, self.stack)
         self.show_page(self._settings.get(LAST_PAGE))
         self.navigation.setFocus()
+
+    def add_file_actions(self, actions: Sequence[QAction]) -> None:
+        """Add a group of actions to the File menu, above Quit (e.g. export and import)."""
+        self.file_menu.insertSeparator(self._file_menu_end)
+        self.file_menu.insertActions(self._file_menu_end, list(actions))
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        """Show ``widget`` at the left of the status bar's permanent area."""
+        self.statusBar().insertPermanentWidget(0, widget)
 
     def show_page(self, key: str) -> None:
         """Show the page named ``key`` (the first page when there is none by that name)."""

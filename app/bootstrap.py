@@ -279,6 +279,7 @@ class Startup(QObject):
         from views.pages.goals_page import GoalsPage
         from views.pages.page import DeskPage
         from views.pages.roster_page import RosterPage
+        from views.sync.sync_actions import install_sync
 
         self.opened = opened
         services, tasks = opened.services, self.tasks
@@ -286,6 +287,8 @@ class Startup(QObject):
         kinds: list[type[DeskPage]] = [RosterPage, CheckInsPage, GoalsPage, AttendancePage]
         pages = [kind(services, tasks) for kind in kinds]
         self.window.install_desk(switcher, pages)
+        sync = install_sync(self.window, services, tasks)
+        sync.vault_changed.connect(switcher.reload)
         from views.live.launcher import LiveLauncher
 
         self.launcher = LiveLauncher(services, tasks, self.window)

@@ -120,10 +120,11 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        self.file_menu = file_menu = bar.addMenu("&File")
+        file_menu = bar.addMenu("&File")
         file_menu.addAction(self.new_cohort_action)
-        file_menu.addSeparator()
+        self._file_menu_end = file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        self.file_menu = file_menu
         self.view_menu = bar.addMenu("&View")
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
@@ -196,8 +197,16 @@ class MainWindow(QMainWindow):
         """Live-mode actions ("Start group…", "Agenda…"): on the toolbar and in File."""
         for action in actions:
             self.toolbar.addAction(action)
-            self.file_menu.insertAction(self.quit_action, action)
-        self.file_menu.insertSeparator(self.quit_action)
+        self.add_file_actions(actions)
+
+    def add_file_actions(self, actions: Sequence[QAction]) -> None:
+        """Add a group of actions to the File menu, above Quit (e.g. export and import)."""
+        self.file_menu.insertSeparator(self._file_menu_end)
+        self.file_menu.insertActions(self._file_menu_end, list(actions))
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        """Show ``widget`` at the left of the status bar's permanent area."""
+        self.statusBar().insertPermanentWidget(0, widget)
 
     def show_page(self, key: str) -> None:
         """Show the page named ``key`` (the first page when there is none by that name)."""

@@ -15,6 +15,7 @@ from app.services.exchange import ExchangeService
 from app.services.goals import GoalService
 from app.services.participants import ParticipantService
 from app.services.partners import PartnerService
+from app.services.profile import ProfileService
 from app.services.program_settings import ProgramSettingsService
 from app.services.progress import ProgressService
 from app.services.round import RoundService
@@ -46,6 +47,7 @@ class Services:
     round_entries: RoundEntryService
     exchange: ExchangeService
     sync_review: SyncReviewService
+    profiles: ProfileService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -68,6 +70,7 @@ class Services:
             round_entries=RoundEntryService(context),
             exchange=ExchangeService(context),
             sync_review=SyncReviewService(context),
+            profiles=ProfileService(context),
         )
 
     @classmethod

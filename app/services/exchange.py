@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.services.context import ServiceContext
-from app.sync import fieldlog, peers
+from app.sync import agefile, fieldlog, peers
 from app.sync.export import ExportReport, ExportRequest, export_bundle
 from app.sync.importer import ImportReport, import_bundle, read_bundle_file
 from app.sync.keys import ContactCard, DeviceIdentity, device_identity
@@ -60,6 +60,17 @@ class ExchangeService:
             now=self._context.now,
             progress=progress,
         )
+
+    @staticmethod
+    def needs_passphrase(path: Path) -> bool:
+        """Whether the bundle at ``path`` is protected by a passphrase; reads its header only.
+
+        Refuses (``BundleRejected``) a file that is not an age file before anything is
+        decrypted, so a front end asks for a passphrase only when one is needed.
+        """
+        with path.open("rb") as file:
+            head = file.read(agefile.MAX_HEADER_BYTES + agefile.CHUNK)
+        return agefile.parse_header(head).passphrase
 
     def import_file(
         self,

@@ -8,11 +8,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput, NotFound
+from app.services.record_labels import describe_record
 from app.sync import conflicts, fieldlog, resolve
 from app.sync.clock import unpack
 from app.sync.errors import SyncError
@@ -58,6 +59,7 @@ class ConflictRow:
     detected_at: dt.datetime
     status: str
     resolution: str
+    record: str = ""  # the record named for people, e.g. "Ana’s check-in, 2 Mar 2026"
 
 
 def _device_names(db: Session) -> dict[str, str]:
@@ -91,6 +93,16 @@ class SyncReviewService:
                 )
                 for e in entries
             ]  # fmt: skip
+
+    def describe(self, entity: str, row_id: uuid.UUID) -> str:
+        """The record named for people (``ConflictRow.record`` says the same)."""
+        with self._context.database.read() as db:
+            return describe_record(db, entity, row_id)
+
+    def open_conflict_count(self) -> int:
+        with self._context.database.read() as db:
+            query = select(func.count()).where(SyncConflict.status == conflicts.OPEN)
+            return int(db.scalar(query.select_from(SyncConflict)) or 0)
 
     def conflicts(self, *, include_settled: bool = False) -> list[ConflictRow]:
         with self._context.database.read() as db:
@@ -126,6 +138,7 @@ class SyncReviewService:
             written_at(current_stamp[0]), other.value if other else None,
             names.get(other_stamp[1], other_stamp[1]), written_at(other_stamp[0]),
             conflict.detected_at, conflict.status, conflict.resolution,
+            describe_record(db, conflict.entity, uuid.UUID(conflict.row_id)),
         )  # fmt: skip
 
     def resolve(self, conflict_id: str, choice: str, combined: str | None = None) -> ConflictRow:

@@ -118,9 +118,13 @@ def test_the_empty_state_button_opens_the_dialog_and_the_new_cohort_fills_the_sw
     row = switcher.current_cohort
     assert row is not None and row.track.value == "substance_use"
     assert settings.get(LAST_COHORT) == str(row.id)
-    roster = page(window, "roster").empty_state
-    assert roster.heading.text() == "No one is enrolled in Tuesday Evening yet"
-    assert not roster.button.isVisibleTo(roster)
+    roster = page(window, "roster")
+    assert isinstance(roster, RosterPage)
+    empty = roster.members_empty
+    qtbot.waitUntil(
+        lambda: empty.heading.text() == "No one is enrolled in Tuesday Evening yet", timeout=5000
+    )
+    assert empty.button.text() == "Add a person…"  # the roster's next step: enroll someone
     qtbot.waitUntil(lambda: goals.empty_state.heading.text().startswith("No goals"), timeout=5000)
 
 

@@ -111,20 +111,22 @@ def test_craving_of_seven_or_more_at_the_last_check_in(
     assert bool(found) is flagged
 
 
-def test_goal_not_reported_back_at_two_attended_sessions(world: World) -> None:
+def test_goal_not_reported_back_at_two_attended_sessions_after_its_week(world: World) -> None:
     ana, cy = world.person("Ana"), world.person("Cy")
-    s = world.weeks(2)
-    world.present(s[:6], cy)
-    world.present([s[0], s[1]], ana)
+    s = world.weeks(3)  # Mon, Wed, Fri for three weeks
+    world.present(s, cy)
+    world.present(s[:3], ana)  # the goal's own week: no report-back is owed yet
     goal = world.services.goals.set_goal(ana.id, s[0].id, "Call my sponsor", "recovery")
     kind = FlagKind.GOAL_NOT_REPORTED
-    assert of(world.services.accountability.flags(s[2].id), ana, kind) == []  # once: not yet
-    world.mark(s[2], ana, A.UNEXCUSED)  # an absence is not a missed report-back
     assert of(world.services.accountability.flags(s[3].id), ana, kind) == []
-    world.present([s[3]], ana)
-    [flag] = of(world.services.accountability.flags(s[4].id), ana, kind)
+    world.present([s[3]], ana)  # due from this Monday on; missed once
+    assert of(world.services.accountability.flags(s[4].id), ana, kind) == []  # once: not yet
+    world.mark(s[4], ana, A.UNEXCUSED)  # an absence is not a missed report-back
+    assert of(world.services.accountability.flags(s[5].id), ana, kind) == []
+    world.present([s[5]], ana)
+    [flag] = of(world.services.accountability.flags(s[6].id), ana, kind)
     assert flag.evidence[0] == RecordRef("goal", goal.id)
-    assert {e.id for e in flag.evidence[1:]} == {s[1].id, s[3].id}
+    assert {e.id for e in flag.evidence[1:]} == {s[3].id, s[5].id}
     assert "Call my sponsor" in flag.reason
 
 

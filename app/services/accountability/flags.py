@@ -8,8 +8,9 @@ rules, as of a session (records from before its start) or a date:
 - MOOD_DROP: the latest mood is 3 or more points below the median of the up to 4 moods before
   it (at least 2 are needed for a baseline).
 - HIGH_CRAVING: the latest check-in's craving is 7 or more.
-- GOAL_NOT_REPORTED: an open goal not reported back at 2 or more held sessions since it was
-  set that the person attended.
+- GOAL_NOT_REPORTED: an open goal not reported back at 2 or more held sessions the person
+  attended once its week was over (from 6 days after the session that set it: a goal is for
+  the coming week, so the sessions inside that week are not missed report-backs).
 - HOURS_BELOW_MINIMUM: this ISO week's minutes (attended, plus planned minutes of sessions
   still scheduled, as if attended) below the cohort's weekly minimum; not in a week someone
   joined or left part-way, nor in a week without sessions.
@@ -35,6 +36,7 @@ MOOD_BASELINE_CHECKINS = 4
 MOOD_BASELINE_MINIMUM = 2
 CRAVING_HIGH = 7
 GOAL_UNREPORTED_SESSIONS = 2
+GOAL_WEEK = dt.timedelta(days=6)  # a weekly goal is due back from the same weekday next week
 
 
 class FlagKind(enum.StrEnum):
@@ -139,14 +141,16 @@ def unreported_goals(history: CohortHistory, member: MemberFact) -> list[Flag]:
     attended = [
         s for s in history.held_sessions_of(member) if history.attended(s.id, member.participant_id)
     ]
+    zone = history.cohort.zone
     for goal in history.open_goals.get(member.participant_id, ()):
-        since = [s for s in attended if s.start > goal.set_start]
+        due_from = goal.set_start.astimezone(zone).date() + GOAL_WEEK
+        since = [s for s in attended if s.start.astimezone(zone).date() >= due_from]
         if len(since) < GOAL_UNREPORTED_SESSIONS:
             continue
-        set_on = short_date(goal.set_start.astimezone(history.cohort.zone).date())
+        set_on = short_date(goal.set_start.astimezone(zone).date())
         reason = (
-            f"Goal “{goal.text}” (set {set_on}) "
-            f"not reported back at the {len(since)} sessions they attended since."
+            f"Goal “{goal.text}” (set {set_on}) not reported back at the {len(since)} "
+            "sessions they attended since its week ended."
         )
         evidence = [RecordRef("goal", goal.id)] + [RecordRef("group_session", s.id) for s in since]
         found.append(_flag(member, FlagKind.GOAL_NOT_REPORTED, reason, evidence))

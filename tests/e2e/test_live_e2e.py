@@ -121,7 +121,10 @@ def run_until(program: subprocess.Popen[str], wanted: str) -> list[str]:
         seen += [line.decode() for line in lines]
         if any(line.startswith(("script-timeout", wanted)) for line in seen):
             break
-    assert any(line.startswith(wanted) for line in seen), (seen, program.poll())
+    if not any(line.startswith(wanted) for line in seen):
+        program.kill()
+        _, errors = program.communicate(timeout=30)
+        pytest.fail(f"no {wanted!r} from the program: {seen}\nstderr: {errors[-3000:]}")
     return seen
 
 

@@ -63,8 +63,8 @@ def test_the_presenter_window_shows_nothing_clinician_only_and_no_flag(
     assert CLINICIAN_ONLY not in joined
     for secret in [*reasons, *private_prompts]:
         assert secret not in joined
-    assert "▶  2. Ben T. (he/him)" in shown  # the speaker, after Ana has spoken
-    assert "✓  1. Ana R. (she/her)" in shown
+    assert "▶ 2. Ben T. (he/him)" in shown  # the speaker, after Ana has spoken
+    assert "✓ 1. Ana R. (she/her)" in shown
     assert "Dee" in shown  # the peer leader of today's session
     assert any("Ana R.: 14 days in recovery" in text for text in shown)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -50,7 +51,7 @@ class ReportBackRow(QWidget):
         layout.addWidget(title)
         row = QHBoxLayout()
         self.outcome = QComboBox(self)
-        self.outcome.setPlaceholderText("Not told yet")
+        self.outcome.setPlaceholderText("Not told: D, P, N")
         for outcome, label in OUTCOMES:
             self.outcome.addItem(label, outcome.value)
         self.outcome.setCurrentIndex(-1)
@@ -135,7 +136,12 @@ class CheckInCard(LiveCard):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         form_host = QWidget(scroll)
-        form = QFormLayout(form_host)
+        host_column = QVBoxLayout(form_host)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        form.setVerticalSpacing(10)
+        host_column.addLayout(form)
+        host_column.addStretch(1)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.mood = ScoreInput(form_host)
         self.mood.setAccessibleName("Mood, 0 to 10")
@@ -152,7 +158,9 @@ class CheckInCard(LiveCard):
         form.addRow("Feelings", self.words)
         self.reports = [ReportBackRow(goal, form_host) for goal in card.goals_due]
         if self.reports:
-            form.addRow(heading_label("Report back", form_host, scale=1.05))
+            heading = heading_label("Report back", form_host, scale=1.05)
+            heading.setWordWrap(False)
+            form.addRow(heading)
             for report in self.reports:
                 form.addRow(report)
         self.accomplishments = NoteEdit(form_host)

@@ -24,7 +24,9 @@ class ScoreInput(QLineEdit):
     The scheme, shown beside the field: a digit 0 and 2–9 is the score at once. After 1 the
     field waits for one more key: 0 makes 10, another digit replaces the 1, and anything else
     keeps 1 and goes on to the next field (so "1" then "t" starts the next field with "t").
-    Backspace clears. ``edited`` follows every change; ``settled`` says the score is certain.
+    A letter typed here means the facilitator has moved on: the score is left as it is and
+    the letter goes to the next field (a person may give no craving, or no mood). Backspace
+    clears. ``edited`` follows every change; ``settled`` says the score is certain.
     """
 
     edited = Signal()
@@ -58,10 +60,10 @@ class ScoreInput(QLineEdit):
             self.edited.emit()
             return
         if text and text.isprintable() and not command:
-            if self._waiting_after_one:
-                self._settle()
+            self._settle()  # letters never go into a score: they belong to the next field
+            if not text.isspace():
                 forward_key(event)
-            return  # letters never go into a score
+            return
         super().keyPressEvent(event)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:

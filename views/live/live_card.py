@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,7 @@ _ENTER = (Qt.Key.Key_Return.value, Qt.Key.Key_Enter.value)
 
 def presence_text(presence: PresenceRow | None) -> str:
     if presence is None:
-        return "Not marked yet"
+        return "Attendance not marked yet"
     if presence.status is AttendanceStatus.LATE and presence.arrived_minute:
         return f"Late: arrived at minute {presence.arrived_minute}"
     if presence.status is AttendanceStatus.LEFT_EARLY:
@@ -71,7 +70,8 @@ class LiveCard(QWidget):
         self.pronouns_label.setObjectName("speakerPronouns")
         header.addWidget(self.pronouns_label, 0, Qt.AlignmentFlag.AlignBottom)
         header.addStretch(1)
-        self.presence_label = QLabel(presence_text(None), self)
+        self.presence_label = note_label(presence_text(None), self)
+        self.presence_label.setWordWrap(False)
         self.presence_label.setObjectName("presence")
         self.presence_label.setAccessibleName("Attendance: not marked yet")
         header.addWidget(self.presence_label, 0, Qt.AlignmentFlag.AlignBottom)

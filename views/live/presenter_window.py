@@ -13,17 +13,24 @@ BACKGROUND = "#f6f4ef"  # warm paper
 INK = "#1f2933"  # 14:1 on the background
 SOFT_INK = "#52606d"  # 6.1:1: those who have spoken
 ACCENT = "#1d4e89"  # the speaker: 8.3:1
+FOOTER = "Share what you want to share. What is said here stays here."
 
 
 def _label(
-    text: str, parent: QWidget, *, size: float, bold: bool = False, colour: str = INK
+    text: str,
+    parent: QWidget,
+    *,
+    size: float,
+    bold: bool = False,
+    colour: str = INK,
+    wrap: bool = True,
 ) -> QLabel:
     label = QLabel(text, parent)
     font = QFont(label.font())
     font.setPointSizeF(size)
     font.setBold(bold)
     label.setFont(font)
-    label.setWordWrap(True)
+    label.setWordWrap(wrap)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setStyleSheet(f"color: {colour}; background: transparent;")
     label.setAccessibleName(text)
@@ -51,8 +58,10 @@ class PresenterWindow(QWidget):
         self._layout.setContentsMargins(48, 36, 48, 36)
         self._layout.setSpacing(18)
         self._content: QWidget | None = None
+        self.shown: PresenterView | None = None
 
     def show_view(self, view: PresenterView) -> None:
+        self.shown = view
         if self._content is not None:
             self._layout.removeWidget(self._content)
             self._content.deleteLater()
@@ -66,46 +75,46 @@ class PresenterWindow(QWidget):
         column.setSpacing(14)
         day = view.session_date
         date = f"{WEEKDAYS[day.weekday()]} {day.day} {day.strftime('%B')}"
-        title = f"{view.cohort_name} · {date}"
-        column.addWidget(_label(title, page, size=26, bold=True))
-        if view.topic:
-            column.addWidget(_label(f"Today: {view.topic}", page, size=20, colour=SOFT_INK))
+        column.addWidget(_label(view.cohort_name, page, size=24, bold=True))
+        subtitle = f"{date} · {view.topic}" if view.topic else date
+        column.addWidget(_label(subtitle, page, size=18, colour=SOFT_INK))
         body = QHBoxLayout()
         body.setSpacing(48)
         column.addLayout(body, 1)
         order = QVBoxLayout()
-        order.addWidget(_label("Check-in order", page, size=20, bold=True))
+        order.setSpacing(6)
+        order.addWidget(_label("Speaking order", page, size=19, bold=True))
+        order.addSpacing(6)
         for number, speaker in enumerate(view.round_order, start=1):
-            name = (
-                f"{speaker.display_name} ({speaker.pronouns})"
-                if speaker.pronouns
-                else speaker.display_name
-            )
+            name = speaker.display_name
+            if speaker.pronouns:
+                name += f" ({speaker.pronouns})"
             if speaker.speaking:
-                order.addWidget(
-                    _label(f"▶  {number}. {name}", page, size=24, bold=True, colour=ACCENT)
+                line = _label(
+                    f"▶ {number}. {name}", page, size=21, bold=True, colour=ACCENT, wrap=False
                 )
             elif speaker.done:
-                order.addWidget(_label(f"✓  {number}. {name}", page, size=19, colour=SOFT_INK))
+                line = _label(f"✓ {number}. {name}", page, size=17, colour=SOFT_INK, wrap=False)
             else:
-                order.addWidget(_label(f"    {number}. {name}", page, size=20))
+                line = _label(f"   {number}. {name}", page, size=17, wrap=False)
+            order.addWidget(line)
         order.addStretch(1)
         body.addLayout(order, 1)
         side = QVBoxLayout()
         side.setSpacing(14)
-        side.addWidget(_label("Peer leader today", page, size=20, bold=True))
-        side.addWidget(_label(view.peer_leader or "To be chosen together", page, size=20))
-        line = QFrame(page)
-        line.setFrameShape(QFrame.Shape.HLine)
-        side.addWidget(line)
-        side.addWidget(_label("Celebrating", page, size=20, bold=True))
+        side.addWidget(_label("Peer leader today", page, size=19, bold=True))
+        side.addWidget(_label(view.peer_leader or "To be chosen together", page, size=17))
+        rule = QFrame(page)
+        rule.setFrameShape(QFrame.Shape.HLine)
+        side.addWidget(rule)
+        side.addWidget(_label("Celebrating", page, size=19, bold=True))
         if view.milestones:
             for milestone in view.milestones:
-                side.addWidget(
-                    _label(f"★  {milestone.display_name}: {milestone.text}", page, size=19)
-                )
+                text = f"★ {milestone.display_name}: {milestone.text}"
+                side.addWidget(_label(text, page, size=17))
         else:
-            side.addWidget(_label("Every week here counts.", page, size=19, colour=SOFT_INK))
+            side.addWidget(_label("Every week here counts.", page, size=17, colour=SOFT_INK))
         side.addStretch(1)
         body.addLayout(side, 1)
+        column.addWidget(_label(FOOTER, page, size=14, colour=SOFT_INK))
         return page

@@ -5,9 +5,11 @@ QTest key clicks sent to whatever has the keyboard focus, as a person at the key
 would (no xdotool under Xvfb here, and no socket to drive the process from outside). Steps,
 one JSON object each, played in order:
 
-- ``{"wait": "cohort" | "dialog" | "round" | "idle" | "closing"}``: until the cohort is
-  loaded, a dialog of ours is open and ready, a round window shows a ready card, everything
-  typed is saved and the next card read ahead, or a closing-round card is shown;
+- ``{"wait": "cohort" | "dialog" | "round" | "idle" | "closing" | "presenter"}``: until the
+  cohort is loaded, a dialog of ours is open and ready, a round window shows a ready card,
+  everything typed is saved and the next card read ahead, a closing-round card is shown,
+  or the group screen shows its content; ``{"wait": "file:/path"}``: until that file exists
+  (the test's way to say "go on", e.g. after a screenshot);
 - ``{"key": "Return", "mods": ["alt"]}``: one key click; ``{"type": "text"}``: key clicks;
 - ``{"print": "text"}``: a line on stdout (the test waits for it, e.g. before SIGKILL);
 - ``{"dump": true}``: ``dump {json}``: the card on screen and the round order;
@@ -65,7 +67,7 @@ class ScriptPlayer(QObject):
             if "wait" in step and not self._holds(step["wait"]):
                 self.waiting_since = self.waiting_since or time.monotonic()
                 if time.monotonic() - self.waiting_since > WAIT_LIMIT_SECONDS:
-                    say(f"script-timeout {step['wait']}")
+                    say(f"script-timeout {step['wait']} " + json.dumps(self.dump()))
                     return
                 QTimer.singleShot(POLL_MS, self._play)
                 return
@@ -116,6 +118,8 @@ class ScriptPlayer(QObject):
         card = window.card if window is not None else None
         if condition == "cohort":
             return launcher.cohort is not None
+        if condition.startswith("file:"):
+            return Path(condition[5:]).exists()
         if condition == "dialog":
             dialog = launcher.dialog
             if dialog is None or not dialog.isVisible():
@@ -129,6 +133,9 @@ class ScriptPlayer(QObject):
             return True
         if condition == "closing":
             return isinstance(card, ClosingCard)
+        if condition == "presenter":
+            screen = window.presenter
+            return screen is not None and screen.isVisible() and screen.shown is not None
         upcoming = window.controller.next_up
         return (
             window.controller.idle
@@ -150,15 +157,26 @@ class ScriptPlayer(QObject):
                 for t in (view.turns if view else ())
             ],
             "saving": not window.controller.idle,
+            "typing": window.typing_pending,
+            "next_up_read": window.controller.next_up in window.controller.states,
+            "message": window.message.text(),
+            "title": window.windowTitle(),
         }
 
 
 def _target(launcher: LiveLauncher) -> QWidget:
-    """Where a key goes: the focus, else the focus of our topmost window (not yet active)."""
-    found = QApplication.activePopupWidget() or QApplication.focusWidget()
+    """Where a key goes: an open popup, else our open dialog, else the keyboard focus, else
+    the focus of our topmost window (which may not be active yet)."""
+    popup = QApplication.activePopupWidget()
+    if popup is not None:
+        return popup
+    dialog = launcher.dialog
+    if dialog is not None and dialog.isVisible():
+        return dialog.focusWidget() or dialog
+    found = QApplication.focusWidget()
     if found is not None:
         return found
-    for window in (launcher.dialog, launcher.round_window, launcher.host):
+    for window in (launcher.round_window, launcher.host):
         if window is not None and window.isVisible():
             return window.focusWidget() or window
     return launcher.host

@@ -10,32 +10,28 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QListView,
     QMainWindow,
     QMessageBox,
-    QSpinBox,
     QSplitter,
-    QStackedWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from app.services.accountability.calendar import short_date
-from app.services.round_entries import CardState, PresenceRow
 from app.services.round_view import RoundView
 from models import RoundKind, RoundOrder, TurnStatus
 from views.heading import heading_label, note_label
 from views.live.agenda_panel import AgendaPanel
+from views.live.card_deck import CardDeck
 from views.live.check_in_card import CheckInCard
 from views.live.closing_card import ClosingCard
 from views.live.live_card import LiveCard
 from views.live.peer_leader_bar import PeerLeaderBar
 from views.live.presenter_window import PresenterWindow
-from views.live.round_actions import KEY_LEGEND, RoundActions
+from views.live.round_actions import KEY_LEGEND, RoundActions, RoundToolbar
 from views.live.round_controller import RoundController, RoundSetup, utc_now
 from views.live.round_order_model import ROW_ROLE, RoundOrderModel
 from views.live.speaker_timer import SpeakerTimer
@@ -45,11 +41,6 @@ if TYPE_CHECKING:
     from app.tasks import TaskRunner
 
 DRAFT_PAUSE_MS = 400  # a pause in typing this long saves the card's draft
-ORDERS = (
-    (RoundOrder.ALPHABETICAL, "Alphabetical"),
-    (RoundOrder.RANDOM, "Random"),
-    (RoundOrder.REVERSE_LAST, "Reverse of last time"),
-)
 KIND_NAMES = {RoundKind.CHECK_IN: "Check-in round", RoundKind.CLOSING: "Closing round"}
 
 
@@ -82,8 +73,6 @@ class LiveRoundWindow(QMainWindow):
         self.resize(1240, 780)
         self.services, self.tasks = services, tasks
         self.controller = RoundController(services, tasks, self, clock=clock)
-        self.card: LiveCard | None = None
-        self._prepared: LiveCard | None = None
         self.presenter: PresenterWindow | None = None
         self._dirty = False  # typed since the last draft was asked for
         self.actions_ = RoundActions.create(self)
@@ -100,33 +89,9 @@ class LiveRoundWindow(QMainWindow):
     # -- building ---------------------------------------------------------------------------
 
     def _build(self, clock: Callable[[], dt.datetime]) -> None:
-        a = self.actions_
-        toolbar = QToolBar("Round", self)
-        toolbar.setObjectName("roundToolbar")
-        toolbar.setMovable(False)
-        for action in (a.done, a.skip, a.come_back, a.late, a.left_early):
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        self.order_choice = QComboBox(self)
-        self.order_choice.setAccessibleName("Order of those still to speak")
-        for method, label in ORDERS:
-            self.order_choice.addItem(label, method.value)
-        toolbar.addWidget(QLabel(" Order: ", self))
-        toolbar.addWidget(self.order_choice)
-        self.limit = QSpinBox(self)
-        self.limit.setRange(0, 30)
-        self.limit.setSuffix(" min")
-        self.limit.setSpecialValueText("No limit")
-        self.limit.setAccessibleName("Time per speaker, in minutes")
-        toolbar.addWidget(QLabel(" Time each: ", self))
-        toolbar.addWidget(self.limit)
-        toolbar.addSeparator()
-        for action in (a.agenda, a.presenter, a.closing, a.finish):
-            toolbar.addAction(action)
-        for button in toolbar.findChildren(QWidget):
-            if button.metaObject().className() == "QToolButton":
-                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.addToolBar(toolbar)
+        self.toolbar = RoundToolbar(self.actions_, self)
+        self.order_choice, self.limit = self.toolbar.order_choice, self.toolbar.limit
+        self.addToolBar(self.toolbar)
 
         central = QWidget(self)
         column = QVBoxLayout(central)
@@ -158,11 +123,7 @@ class LiveRoundWindow(QMainWindow):
         self.order_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         order_title.setBuddy(self.order_view)
         order_column.addWidget(self.order_view)
-        self.cards = QStackedWidget(splitter)
-        self.cards.setObjectName("cardStack")
-        self.waiting_page = note_label("Opening the round…", self.cards)
-        self.waiting_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.cards.addWidget(self.waiting_page)
+        self.cards = CardDeck(self.controller, splitter)
         self.agenda_panel = AgendaPanel(self.services.agenda, self.tasks, splitter)
         self.agenda_panel.hide()
         splitter.addWidget(order_host)
@@ -190,8 +151,11 @@ class LiveRoundWindow(QMainWindow):
         c.loaded.connect(self._on_loaded)
         c.round_changed.connect(self._on_round_changed)
         c.speaker_changed.connect(self._show_speaker)
-        c.state_ready.connect(self._on_state_ready)
-        c.presence_changed.connect(self._on_presence)
+        c.state_ready.connect(self.cards.on_state_ready)
+        c.presence_changed.connect(self.cards.set_presence)
+        self.cards.edited.connect(self._on_card_edited)
+        self.cards.commit_requested.connect(self.commit_card)
+        self.cards.card_shown.connect(self.card_shown)
         c.failed.connect(self.show_message)
         c.lane.idle_changed.connect(self._on_idle_changed)
         self._debounce.timeout.connect(self.save_draft_now)
@@ -253,67 +217,17 @@ class LiveRoundWindow(QMainWindow):
     def _show_speaker(self, participant_id: uuid.UUID | None) -> None:
         self._debounce.stop()
         self._dirty = False
-        old = self.card
         if participant_id is None:
-            self.card = None
-            self.cards.setCurrentWidget(self._complete_page())
+            self.cards.show_nobody(self._complete_text())
         else:
-            prepared, self._prepared = self._prepared, None
-            if prepared is not None and prepared.participant_id == participant_id:
-                card = prepared
-            else:
-                card = self._build_card(participant_id)
-                if prepared is not None:
-                    self._discard(prepared)
-            self.card = card
-            self.cards.setCurrentWidget(card)
-            card.setEnabled(card.ready)
-            if card.ready:
-                card.first_input().setFocus()
-        if old is not None and old is not self.card:
-            self._discard(old)
-        if self.card is not None:
-            self.card_shown.emit(self.card)
+            self.cards.show_speaker(participant_id)
 
-    def _build_card(self, participant_id: uuid.UUID) -> LiveCard:
-        setup = self.controller.setup
-        assert setup is not None
-        info = self.controller.card(participant_id)
-        day = setup.evaluation.day
-        card: LiveCard
-        if self.controller.kind is RoundKind.CLOSING:
-            card = ClosingCard(info, day=day, parent=self.cards)
-        else:
-            card = CheckInCard(
-                info, day=day, has_cravings=setup.cohort.has_cravings, parent=self.cards
-            )
-        card.edited.connect(self._on_card_edited)
-        card.commit_requested.connect(self.commit_card)
-        self.cards.addWidget(card)
-        state = self.controller.state(participant_id)
-        if state is not None:
-            card.apply_state(state)
-        return card
+    @property
+    def card(self) -> LiveCard | None:
+        """The card on screen."""
+        return self.cards.card
 
-    def _on_state_ready(self, state: CardState) -> None:
-        card = self.card
-        if card is not None and card.participant_id == state.participant_id:
-            if not card.ready:
-                card.apply_state(state)
-                card.setEnabled(True)
-                card.first_input().setFocus()
-            return
-        if state.participant_id == self.controller.next_up:
-            if self._prepared is not None:
-                self._discard(self._prepared)
-            self._prepared = self._build_card(state.participant_id)
-
-    def _discard(self, card: LiveCard) -> None:
-        self.cards.removeWidget(card)
-        card.hide()
-        card.deleteLater()
-
-    def _complete_page(self) -> QWidget:
+    def _complete_text(self) -> str:
         view = self.controller.view
         if view is not None and view.finished_at is not None:
             text = "This round is finished. Everything is saved; you can close this window."
@@ -324,15 +238,14 @@ class LiveRoundWindow(QMainWindow):
             )
         else:
             text = "The closing round is complete and saved. Alt+F finishes it."
-        self.waiting_page.setText(text)
-        return self.waiting_page
+        return text
 
     # -- typing and moving ----------------------------------------------------------------
 
     @property
     def prepared_card(self) -> LiveCard | None:
         """The next person's card, built ahead (Enter only shows it)."""
-        return self._prepared
+        return self.cards.prepared
 
     @property
     def typing_pending(self) -> bool:
@@ -410,11 +323,6 @@ class LiveRoundWindow(QMainWindow):
     def _mark(self, mark: Callable[[uuid.UUID], None]) -> None:
         if self.card is not None:
             mark(self.card.participant_id)
-
-    def _on_presence(self, presence: PresenceRow) -> None:
-        for card in (self.card, self._prepared):
-            if card is not None and card.participant_id == presence.participant_id:
-                card.set_presence(presence)
 
     def _confirm(self, text: str, then: Callable[[], None]) -> None:
         view = self.controller.view

@@ -6,8 +6,15 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QToolBar, QToolButton, QWidget
 
+from models import RoundOrder
+
+ORDERS = (
+    (RoundOrder.ALPHABETICAL, "Alphabetical"),
+    (RoundOrder.RANDOM, "Random"),
+    (RoundOrder.REVERSE_LAST, "Reverse of last time"),
+)
 KEY_LEGEND = (
     "Enter: done, next person  ·  Alt+S: skip for now  ·  Alt+B: come back to…  ·  "
     "Alt+A: arrived late  ·  Alt+E: left early  ·  Shift+Enter: new line in a note"
@@ -62,3 +69,35 @@ class RoundActions:
             ),
             finish=action("Finish round", "Alt+F", "End this round (those skipped did not speak)"),
         )
+
+
+class RoundToolbar(QToolBar):
+    """The commands, the order of those still to speak and the time per speaker. Its buttons
+    take no focus: Tab stays in the card, and every command has its key."""
+
+    def __init__(self, actions: RoundActions, parent: QWidget) -> None:
+        super().__init__("Round", parent)
+        self.setObjectName("roundToolbar")
+        self.setMovable(False)
+        a = actions
+        for action in (a.done, a.skip, a.come_back, a.late, a.left_early):
+            self.addAction(action)
+        self.addSeparator()
+        self.order_choice = QComboBox(self)
+        self.order_choice.setAccessibleName("Order of those still to speak")
+        for method, label in ORDERS:
+            self.order_choice.addItem(label, method.value)
+        self.addWidget(QLabel(" Order: ", self))
+        self.addWidget(self.order_choice)
+        self.limit = QSpinBox(self)
+        self.limit.setRange(0, 30)
+        self.limit.setSuffix(" min")
+        self.limit.setSpecialValueText("No limit")
+        self.limit.setAccessibleName("Time per speaker, in minutes")
+        self.addWidget(QLabel(" Time each: ", self))
+        self.addWidget(self.limit)
+        self.addSeparator()
+        for action in (a.agenda, a.presenter, a.closing, a.finish):
+            self.addAction(action)
+        for button in self.findChildren(QToolButton):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

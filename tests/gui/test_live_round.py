@@ -169,6 +169,8 @@ def test_a_twelve_person_round_from_the_keyboard_alone(
 
     press(K.Key_C, ALT)  # everyone has spoken: the closing round begins at once
     qtbot.waitUntil(lambda: isinstance(window.card, ClosingCard), timeout=5000)
+    settle(qtbot, window)
+    assert not unnamed_controls(window)
     for index in range(12):
         settle(qtbot, window)
         closing = window.card

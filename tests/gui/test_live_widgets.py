@@ -13,11 +13,13 @@ from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.services.container import Services
+from app.services.errors import ServiceError
 from app.tasks import TaskRunner
 from models import RoundKind, TurnStatus
 from tests.conftest import FakeNow
 from tests.gui.conftest import unnamed_controls
 from tests.gui.live_world import LiveWorld, build_live_world
+from tests.unit.engine_world import World
 from views.live.agenda_panel import AgendaPanel
 from views.live.check_in_card import CheckInCard
 from views.live.key_inputs import ScoreInput, WordsInput
@@ -224,3 +226,51 @@ def test_the_launcher_offers_to_resume_an_interrupted_round(
     assert window.card.card.display_name == "Ben T."
     assert [t.status for t in window.controller.view.turns[:1]] == [TurnStatus.DONE]
     window.close()
+
+
+def test_a_failed_commit_comes_back_to_the_card_with_everything_typed(
+    qtbot: QtBot,
+    services: Services,
+    live: LiveWorld,
+    tasks: TaskRunner,
+    now: FakeNow,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = LiveRoundWindow(
+        services, tasks, cohort_id=live.world.cohort.id, session_id=live.today.id, clock=now
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.card is not None and window.card.ready, timeout=5000)
+    card = window.card
+    assert isinstance(card, CheckInCard)
+    QTest.keyClicks(card.mood, "4")
+    QTest.keyClicks(card.words, "shaky")
+    typed = card.fields()
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise ServiceError("The vault is busy; nothing was saved.")
+
+    monkeypatch.setattr(services.round_entries, "commit", refuse)
+    QTest.keyClick(card.words, K.Key_Return)
+    assert window.card is not None and window.card.card.display_name == "Ben T."  # at once
+    qtbot.waitUntil(lambda: window.controller.idle, timeout=5000)
+    back = window.card
+    assert back is not None and back.card.display_name == "Ana R."
+    qtbot.waitUntil(lambda: back.ready, timeout=5000)
+    assert back.fields() == typed
+    assert window.message.text() == "The vault is busy; nothing was saved."
+    assert services.checkins.for_session(live.today.id) == []
+
+
+def test_a_round_that_cannot_open_says_why(
+    qtbot: QtBot, services: Services, now: FakeNow, tasks: TaskRunner
+) -> None:
+    world = World(services, now, name="Empty Group")
+    [session, *_] = world.weeks(1)
+    window = LiveRoundWindow(
+        services, tasks, cohort_id=world.cohort.id, session_id=session.id, clock=now
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "Nobody is enrolled" in window.cards.text_page.text(), timeout=5000)

@@ -7,14 +7,16 @@ import html
 import uuid
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.services.accountability import FollowUpPrompt, ParticipantCard, RecordRef
 from app.services.accountability.calendar import short_date
 from views.heading import heading_label, note_label
 
-FLAG_COLOUR = "#9a3412"  # a calm amber-brown: 7.1:1 on white
-PRIVATE_COLOUR = "#6b21a8"  # purple: 8.7:1 on white
+# (light theme, dark theme): calm colours with at least 7:1 contrast on their background.
+FLAG_COLOURS = ("#9a3412", "#fdba74")  # amber-brown on white, light amber on the dark base
+PRIVATE_COLOURS = ("#6b21a8", "#d8b4fe")  # purple, light purple
 
 
 def _escape(text: str) -> str:
@@ -60,11 +62,15 @@ class AboutPanel(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(f"About {card.display_name}, for the facilitator")
         self._card, self._day = card, day
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        self._flag_colour, self._private_colour = FLAG_COLOURS[dark], PRIVATE_COLOURS[dark]
         layout = QVBoxLayout(self)
         layout.addWidget(heading_label("For you", self, scale=1.1))
         layout.addWidget(self._line("Last time", self._last_time()))
         if card.missed_last_session:
-            layout.addWidget(self._line("Attendance", "Missed the last session.", FLAG_COLOUR))
+            layout.addWidget(
+                self._line("Attendance", "Missed the last session.", self._flag_colour)
+            )
         partners = ", ".join(card.partner_names) or "No accountability partner right now."
         layout.addWidget(self._line("Partner", partners))
         values = " · ".join(f"{v.rank}. {v.text}" for v in card.values) or "None named yet."
@@ -110,7 +116,7 @@ class AboutPanel(QFrame):
                 items.append(f"<li>{_escape(prompt.text)} <small>(from {link})</small></li>")
             else:
                 items.append(
-                    f'<li><span style="color:{PRIVATE_COLOUR}"><b>One-to-one, not aloud:</b> '
+                    f'<li><span style="color:{self._private_colour}"><b>One-to-one, not aloud:</b> '
                     f"{_escape(prompt.text)}</span> <small>(from {link})</small></li>"
                 )
         body = f"<ul>{''.join(items)}</ul>" if items else "<p>No prompts this time.</p>"
@@ -129,7 +135,7 @@ class AboutPanel(QFrame):
     def _flags(self) -> QLabel:
         reasons = "".join(f"<li>{_escape(flag.reason)}</li>" for flag in self._card.flags)
         label = QLabel(
-            f'<div style="color:{FLAG_COLOUR}"><b>⚑ Needs a check-in</b> '
+            f'<div style="color:{self._flag_colour}"><b>⚑ Needs a check-in</b> '
             "<small>(facilitator and clinician only: never show the group)</small>"
             f"<ul>{reasons}</ul></div>",
             self,

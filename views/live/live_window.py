@@ -391,6 +391,8 @@ class LiveRoundWindow(QMainWindow):
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
+        if self.controller.setup is None:  # the round could not open: say so where it would be
+            self.cards.show_text(text)
 
     def _on_idle_changed(self, idle: bool) -> None:
         self.saving_label.setText("All saved" if idle else "Saving…")

@@ -204,7 +204,7 @@ def _recorded(
             GoalReview.goal_id.in_(goal_ids),
             GoalReview.deleted.is_(False),
         )
-        .order_by(GoalReview.reviewed_at)
+        .order_by(GoalReview.reviewed_at, GoalReview.goal_id)
     )
     return [RecordedReview(r.goal_id, r.outcome, r.barrier_note, c) for r, c in rows]
 

@@ -20,6 +20,7 @@ from tests.conftest import FakeNow
 from tests.gui.conftest import unnamed_controls
 from tests.gui.live_world import LiveWorld, build_live_world
 from tests.unit.engine_world import World
+from views.live.about_panel import AboutPanel
 from views.live.agenda_panel import AgendaPanel
 from views.live.check_in_card import CheckInCard
 from views.live.key_inputs import ScoreInput, WordsInput
@@ -274,3 +275,41 @@ def test_a_round_that_cannot_open_says_why(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: "Nobody is enrolled" in window.cards.text_page.text(), timeout=5000)
+
+
+def test_an_unscheduled_session_starts_now(
+    qtbot: QtBot, services: Services, live: LiveWorld, tasks: TaskRunner, now: FakeNow
+) -> None:
+    cohort = services.cohorts.get(live.world.cohort.id)
+    dialog = StartSessionDialog(services.rounds, tasks, cohort)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitUntil(lambda: dialog.sessions.count() == 2, timeout=5000)
+    QTest.keyClick(dialog.sessions, K.Key_End)
+    with qtbot.waitSignal(dialog.start_requested) as started:
+        QTest.keyClick(dialog.sessions, K.Key_Return)
+    choice = started.args[0]
+    assert choice.session_id is None
+    window = LiveRoundWindow(
+        services, tasks, cohort_id=choice.cohort_id, session_id=None, clock=now
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.card is not None and window.card.ready, timeout=5000)
+    today = services.rounds.sessions_today(cohort.id)
+    assert len(today) == 2 and window.controller.view is not None
+    assert window.controller.view.session_id not in {live.today.id}
+
+
+def test_a_prompt_links_to_the_record_it_came_from(
+    qtbot: QtBot, services: Services, live: LiveWorld
+) -> None:
+    evaluation = services.accountability.evaluate(live.today.id)
+    card = evaluation.card(live.people[0].id)
+    goal_prompt = next(p for p in card.prompts if p.source.entity == "goal")
+    panel = AboutPanel(card, evaluation.day)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.record_opened) as opened:
+        panel.prompts.linkActivated.emit(f"record:goal:{goal_prompt.source.id.hex}")
+    assert opened.args[0] == goal_prompt.source
+    assert panel.source_label.text() == "Source: Goal set Fri 27 Feb: call my sister (family)."

@@ -215,8 +215,7 @@ class LiveRoundWindow(QMainWindow):
             action.setEnabled(speaking)
 
     def _show_speaker(self, participant_id: uuid.UUID | None) -> None:
-        self._debounce.stop()
-        self._dirty = False
+        self.save_draft_now()  # typed but not yet saved (a move always takes it first)
         if participant_id is None:
             self.cards.show_nobody(self._complete_text())
         else:
@@ -270,31 +269,28 @@ class LiveRoundWindow(QMainWindow):
         return card.fields() if card is not None and card.ready and dirty else None
 
     def commit_card(self) -> None:
-        card = self.card
-        if card is None or not card.ready:
+        """Enter: commit the card (when it can be saved) and show the next person."""
+        card, view = self.card, self.controller.view
+        if card is None or not card.ready or view is None:
             return
-        self._debounce.stop()
-        session_id, pid = (
-            self.controller.view.session_id if self.controller.view else None,
-            card.participant_id,
-        )
-        entries = self.services.round_entries
-        assert session_id is not None
+        session_id, pid, entries = view.session_id, card.participant_id, self.services.round_entries
+        commit: Callable[[], object]
         if isinstance(card, CheckInCard):
             entry = card.entry()
             if entry is None:
-                return
+                return  # the card says why, beside the field
             draft, reports = entry
-            self.controller.commit_and_advance(
-                card.fields(), lambda: entries.commit(session_id, pid, draft, reports)
-            )
+            commit = lambda: entries.commit(session_id, pid, draft, reports)  # noqa: E731
         elif isinstance(card, ClosingCard):
             lines = card.entry()
             if lines is None:
                 return
-            self.controller.commit_and_advance(
-                card.fields(), lambda: entries.commit_closing(session_id, pid, lines)
-            )
+            commit = lambda: entries.commit_closing(session_id, pid, lines)  # noqa: E731
+        else:
+            return
+        self._debounce.stop()
+        self._dirty = False  # the commit carries every field
+        self.controller.commit_and_advance(card.fields(), commit)
 
     def _focus_order(self) -> None:
         view = self.controller.view

@@ -9,9 +9,11 @@ from app.services.checkins import CheckInService
 from app.services.cohorts import CohortService
 from app.services.context import ServiceContext, current_user
 from app.services.enrollments import EnrollmentService
+from app.services.goal_board import GoalBoardService
 from app.services.goals import GoalService
 from app.services.participants import ParticipantService
 from app.services.progress import ProgressService
+from app.services.search import SearchService
 from app.services.sessions import SessionService
 from app.sync.clock import HybridLogicalClock
 from app.vault.vault import UnlockedVault
@@ -28,6 +30,8 @@ class Services:
     checkins: CheckInService
     goals: GoalService
     progress: ProgressService
+    goal_board: GoalBoardService
+    search: SearchService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -41,6 +45,8 @@ class Services:
             checkins=CheckInService(context),
             goals=GoalService(context),
             progress=ProgressService(context),
+            goal_board=GoalBoardService(context),
+            search=SearchService(context),
         )
 
     @classmethod

@@ -113,6 +113,7 @@ class GoalBoard:
 
     cohort_id: uuid.UUID
     cohort_name: str
+    today: dt.date  # in the cohort's zone
     session: BoardSession | None
     sessions: tuple[BoardSession, ...]
     members: tuple[Member, ...]
@@ -146,9 +147,10 @@ class GoalBoardService:
                 else self._default_session(db, cohort_id, zone)
             )
             members = _members(db, cohort_id)
+            today = self._context.now().astimezone(zone).date()
             if session is None:
                 return GoalBoard(
-                    cohort_id, cohort.name, None, (), members, (), (), (), (), (), (), False
+                    cohort_id, cohort.name, today, None, (), members, (), (), (), (), (), (), False
                 )
             sessions = _sessions_around(db, cohort_id, session.scheduled_start, zone)
             member_ids = [m.id for m in members]
@@ -185,6 +187,7 @@ class GoalBoardService:
             return GoalBoard(
                 cohort_id=cohort_id,
                 cohort_name=cohort.name,
+                today=today,
                 session=_board_session(session, zone),
                 sessions=sessions,
                 members=members,

@@ -1,0 +1,217 @@
+"""The goal board's widgets: session picker, report-back and week tables, forms, rates, history."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from views.heading import heading_label, note_label
+from views.pages.goal_forms import NewGoalForm, OutcomePanel
+from views.pages.goal_models import (
+    CompletionModel,
+    DueGoalsModel,
+    HistoryModel,
+    WeekGoalsModel,
+)
+from views.snapshot_table_model import SORT_ROLE, SnapshotTableModel
+
+
+def table_view(
+    model: SnapshotTableModel[Any], name: str, stretch: tuple[int, ...], parent: QWidget
+) -> QTableView:
+    """A sortable, keyboard-friendly table: Tab leaves it, arrows move, Enter activates."""
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order until asked
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    for column in stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+def section_title(text: str, parent: QWidget) -> QLabel:
+    return heading_label(text, parent, scale=1.1)
+
+
+class GoalBoardView(QWidget):
+    """Widgets only: ``GoalsPage`` fills them and reacts to them.
+
+    The tab order follows the eye: session, the tabs, then on the board tab the goals due,
+    the report-back form, this week's goals and the new-goal form.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("goalBoard")
+        self.session = QComboBox(self)
+        self.session.setObjectName("goalSession")
+        self.session.setAccessibleName("Session")
+        self.session.setToolTip("The session whose report-back round and week the board shows")
+        self.session.setMinimumContentsLength(28)
+        session_label = QLabel("Se&ssion:", self)
+        session_label.setBuddy(self.session)
+        self.summary = note_label("", self)
+        self.summary.setObjectName("goalSummary")
+        self.feedback = QLabel(self)
+        self.feedback.setObjectName("goalFeedback")
+        self.feedback.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(session_label)
+        top.addWidget(self.session)
+        top.addWidget(self.summary, 1)
+
+        self.due_model = DueGoalsModel(self)
+        self.week_model = WeekGoalsModel(self)
+        self.people_model = CompletionModel("Person", self)
+        self.domain_model = CompletionModel("Value", self)
+        self.history_model = HistoryModel(self)
+        self.due_view = table_view(self.due_model, "dueGoals", (1,), self)
+        self.due_view.setAccessibleName("Goals due for report-back")
+        self.week_view = table_view(self.week_model, "weekGoals", (1,), self)
+        self.week_view.setAccessibleName("This week's goals")
+        self.people_view = table_view(self.people_model, "completionByPerson", (0,), self)
+        self.people_view.setAccessibleName("Completion by person")
+        self.domain_view = table_view(self.domain_model, "completionByValue", (0,), self)
+        self.domain_view.setAccessibleName("Completion by value")
+        self.history_view = table_view(self.history_model, "goalHistory", (2, 5), self)
+        self.history_view.setAccessibleName("Report-back history")
+        self.outcome = OutcomePanel(self)
+        self.new_goal = NewGoalForm(self)
+
+        self.due_box = QGroupBox("Due for report-back", self)
+        self.due_hint = note_label("", self)
+        self.week_box = QGroupBox("This week’s goals", self)
+        self.week_hint = note_label("", self)
+        self.week_hint.setObjectName("weekHint")
+        self.completion_note = note_label(
+            "Current members’ report-backs on goals set in this cohort. Completion counts a "
+            "goal done as 1 and partly done as ½.",
+            self,
+        )
+        self.history_note = note_label("", self)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("goalTabs")
+        self.tabs.setAccessibleName("Goal views")
+        self.tabs.addTab(self._board_tab(), "&Board")
+        self.tabs.addTab(self._completion_tab(), "Co&mpletion")
+        self.tabs.addTab(self._history_tab(), "&History")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.feedback)
+        layout.addWidget(self.tabs, 1)
+        self.feedback.hide()
+        chain = [
+            self.session,
+            self.tabs,
+            self.due_view,
+            *self.outcome.radios.values(),
+            self.outcome.note,
+            self.outcome.record_button,
+            self.outcome.carry_button,
+            self.week_view,
+            self.new_goal.person,
+            self.new_goal.text,
+            self.new_goal.domain,
+            self.new_goal.set_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def _board_tab(self) -> QWidget:
+        tab = QWidget(self)
+        # Section titles in bold, their contents not: a stylesheet on fonts only, so the
+        # palette (and the dark theme) stays with Fusion.
+        tab.setStyleSheet("QGroupBox { font-weight: bold; } QGroupBox * { font-weight: normal; }")
+        grid = QGridLayout(tab)
+        for row, (box, hint, table) in enumerate(
+            (
+                (self.due_box, self.due_hint, self.due_view),
+                (self.week_box, self.week_hint, self.week_view),
+            )
+        ):
+            inner = QVBoxLayout(box)
+            inner.addWidget(hint)
+            inner.addWidget(table, 1)
+            grid.addWidget(box, row, 0)
+        grid.addWidget(self.outcome, 0, 1)
+        grid.addWidget(self.new_goal, 1, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        return tab
+
+    def _completion_tab(self) -> QWidget:
+        tab = QWidget(self)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.completion_note)
+        tables = QHBoxLayout()
+        for title, view in (("By person", self.people_view), ("By value", self.domain_view)):
+            column = QVBoxLayout()
+            column.addWidget(section_title(title, tab))
+            column.addWidget(view, 1)
+            tables.addLayout(column, 1)
+        layout.addLayout(tables, 1)
+        return tab
+
+    def _history_tab(self) -> QWidget:
+        tab = QWidget(self)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.history_note)
+        layout.addWidget(self.history_view, 1)
+        return tab
+
+    def clear(self) -> None:
+        """Empty every model, form and label that can hold a name or a goal."""
+        for model in (
+            self.due_model,
+            self.week_model,
+            self.people_model,
+            self.domain_model,
+            self.history_model,
+        ):
+            model.clear()
+        self.session.clear()
+        self.outcome.clear()
+        self.new_goal.clear()
+        for label in (
+            self.summary,
+            self.feedback,
+            self.due_hint,
+            self.week_hint,
+            self.history_note,
+        ):
+            label.clear()
+        self.feedback.hide()

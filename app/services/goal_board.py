@@ -345,41 +345,67 @@ def _completion(
 
 
 def _history(db: Session, cohort_id: uuid.UUID, zone: ZoneInfo) -> list[ReviewEntry]:
+    """The report-backs on goals set in the cohort's latest sessions, newest first.
+
+    Walking the cohort's sessions newest first (its index) stops after the limit instead of
+    sorting years of report-backs; plain columns, not entities, keep it quick.
+    """
     set_in = aliased(GroupSession)
     reviewed_in = aliased(GroupSession)
     rows = db.execute(
         select(
-            GoalReview,
-            Goal,
+            GoalReview.id,
+            Goal.id,
+            Goal.participant_id,
             Participant.display_name,
+            Goal.text,
+            Goal.value_domain,
+            GoalReview.outcome,
+            GoalReview.barrier_note,
             set_in.scheduled_start,
             reviewed_in.scheduled_start,
+            Goal.status,
         )
-        .join(Goal, Goal.id == GoalReview.goal_id)
+        .select_from(set_in)
+        .join(Goal, Goal.set_in_session_id == set_in.id)
+        .join(GoalReview, GoalReview.goal_id == Goal.id)
         .join(Participant, Participant.id == Goal.participant_id)
-        .join(set_in, set_in.id == Goal.set_in_session_id)
         .join(reviewed_in, reviewed_in.id == GoalReview.session_id)
         .where(
             set_in.cohort_id == cohort_id,
             GoalReview.deleted.is_(False),
             Goal.deleted.is_(False),
         )
-        .order_by(reviewed_in.scheduled_start.desc(), Participant.display_name)
+        .order_by(set_in.cohort_id.desc(), set_in.scheduled_start.desc())
         .limit(HISTORY_LIMIT + 1)
     )
-    return [
+    entries = [
         ReviewEntry(
-            review.id,
-            goal.id,
-            goal.participant_id,
+            review_id,
+            goal_id,
+            participant_id,
             name,
-            goal.text,
-            goal.value_domain,
-            review.outcome,
-            review.barrier_note,
+            text,
+            domain,
+            outcome,
+            note,
             set_start.astimezone(zone).date(),
             review_start.astimezone(zone).date(),
-            goal.status is GoalStatus.CARRIED_FORWARD,
+            status is GoalStatus.CARRIED_FORWARD,
         )
-        for review, goal, name, set_start, review_start in rows
+        for (
+            review_id,
+            goal_id,
+            participant_id,
+            name,
+            text,
+            domain,
+            outcome,
+            note,
+            set_start,
+            review_start,
+            status,
+        ) in rows
     ]
+    entries.sort(key=lambda e: (-e.reviewed_on.toordinal(), e.participant_name.casefold()))
+    return entries

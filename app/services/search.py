@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.services.context import ServiceContext
@@ -24,9 +26,14 @@ from models import (
 )
 
 MIN_LENGTH = 2
+PROGRESS_STEPS = 50_000  # SQLite virtual-machine steps between two looks at ``stop``
 MAX_LENGTH = 80
 PER_KIND = 40
 SNIPPET = 110  # characters of context shown around a match
+
+
+class SearchStopped(Exception):
+    """The search was stopped by its ``stop`` callback before it finished."""
 
 
 class HitKind(enum.StrEnum):
@@ -90,22 +97,51 @@ class SearchService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
 
-    def search(self, text: str, *, include_clinician_only: bool = False) -> SearchResults:
+    def search(
+        self,
+        text: str,
+        *,
+        include_clinician_only: bool = False,
+        stop: Callable[[], bool] | None = None,
+    ) -> SearchResults:
+        """Matches for ``text`` (at least ``MIN_LENGTH`` characters).
+
+        ``stop`` is polled while SQLite scans; once it returns True the scan is interrupted
+        and ``SearchStopped`` raised (a newer search made this one pointless).
+        """
         query = " ".join(text.split())[:MAX_LENGTH]
         if len(query) < MIN_LENGTH:
             return SearchResults(query, (), False)
         pattern = like_pattern(query)
         with self._context.database.read() as db:
-            groups = [
-                _people(db, pattern, query),
-                _checkins(db, pattern, query, include_clinician_only),
-                _goals(db, pattern, query),
-            ]
-            if include_clinician_only:
-                groups.append(_clinician_notes(db, pattern, query))
-            truncated = any(len(group) > PER_KIND for group in groups)
-            hits = [hit for group in groups for hit in group[:PER_KIND]]
-            return SearchResults(query, tuple(_with_home_cohorts(db, hits)), truncated)
+            if stop is None:
+                return self._search(db, query, pattern, include_clinician_only)
+            raw = db.connection().connection.dbapi_connection
+            assert raw is not None
+            raw.set_progress_handler(lambda: 1 if stop() else 0, PROGRESS_STEPS)
+            try:
+                return self._search(db, query, pattern, include_clinician_only)
+            except OperationalError:
+                if stop():
+                    raise SearchStopped from None
+                raise
+            finally:
+                raw.set_progress_handler(None, 0)
+
+    @staticmethod
+    def _search(
+        db: Session, query: str, pattern: str, include_clinician_only: bool
+    ) -> SearchResults:
+        groups = [
+            _people(db, pattern, query),
+            _checkins(db, pattern, query, include_clinician_only),
+            _goals(db, pattern, query),
+        ]
+        if include_clinician_only:
+            groups.append(_clinician_notes(db, pattern, query))
+        truncated = any(len(group) > PER_KIND for group in groups)
+        hits = [hit for group in groups for hit in group[:PER_KIND]]
+        return SearchResults(query, tuple(_with_home_cohorts(db, hits)), truncated)
 
 
 def _like(column: QueryableAttribute[str], pattern: str) -> ColumnElement[bool]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from app.services.checkins import CheckInDraft
 from app.services.cohorts import CohortDraft
 from app.services.container import Services
+from app.services import search as search_module
 from app.services.participants import ParticipantDraft
-from app.services.search import HitKind, like_pattern, snippet
+from app.services.search import HitKind, SearchStopped, like_pattern, snippet
 from models import ReviewOutcome, ShareScope
 
 
@@ -91,3 +94,14 @@ def test_a_snippet_shows_the_match_in_context() -> None:
     cut = snippet(text, "landlord", width=40)
     assert "landlord" in cut and cut.startswith("…") and cut.endswith("…")
     assert len(cut) <= 42
+
+
+def test_a_search_stops_when_asked_and_the_connection_stays_usable(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(services)
+    monkeypatch.setattr(search_module, "PROGRESS_STEPS", 10)  # look at ``stop`` often
+    with pytest.raises(SearchStopped):
+        services.search.search("landlord", stop=lambda: True)
+    found = services.search.search("landlord", stop=lambda: False)
+    assert [h.kind for h in found.hits] == [HitKind.CHECK_IN]

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
+from app.services import search as search_module
 from app.services.checkins import CheckInDraft
 from app.services.cohorts import CohortDraft
 from app.services.container import Services
-from app.services import search as search_module
 from app.services.participants import ParticipantDraft
 from app.services.search import HitKind, SearchStopped, like_pattern, snippet
 from models import ReviewOutcome, ShareScope

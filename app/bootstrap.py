@@ -29,12 +29,15 @@ from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app import __version__
-from app.settings import THEME, Settings
+from app.settings import AUTO_LOCK_MINUTES, Settings
 from app.tasks import TaskRunner
 from app.vault.location import data_dir
+from views.desk_controller import DeskController
 from views.errors import user_message
+from views.idle_watch import IdleWatch
 from views.main_window import MainWindow
-from views.theme import apply_theme
+from views.session_watch import SessionWatch
+from views.theme import ThemeController
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
     from app.services.container import Services
     from app.vault.keychain import Keychain
     from app.vault.vault import UnlockedVault
+    from views.lock_controller import LockController
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +58,12 @@ def run_window(args: argparse.Namespace) -> int:
 
     application = create_application()
     settings = Settings.for_user()
-    apply_theme(application, settings.get(THEME))
-    application.styleHints().colorSchemeChanged.connect(
-        lambda _scheme: apply_theme(application, settings.get(THEME))
-    )
+    theme = ThemeController(application, settings)
+    theme.apply()
     tasks = TaskRunner(application)
     window = MainWindow(settings, tasks)
+    session_watch = SessionWatch(application, parent=window)
+    session_watch.watch_window(window)
     startup = Startup(
         folder=data_dir(getattr(args, "data_dir", None)),
         window=window,
@@ -67,6 +71,11 @@ def run_window(args: argparse.Namespace) -> int:
         settings=settings,
         keychain_factory=Keychain.from_system,
         passphrase=os.environ.get("CIRCLEKEEPER_PASSPHRASE") or None,
+        idle=IdleWatch(application, settings.get(AUTO_LOCK_MINUTES), parent=window),
+        session_watch=session_watch,
+        desk=DeskController(
+            window, tasks, settings, theme, lock_sources=lambda: session_watch.sources
+        ),
     )
     startup.quit_requested.connect(application.exit)
     window.first_painted.connect(startup.begin, Qt.ConnectionType.QueuedConnection)
@@ -169,6 +178,11 @@ class Startup(QObject):
     the user; ``desk_installed`` says the pages are in the window; ``quit_requested(code)``
     asks the application to end (Quit in a dialog, or a vault that cannot be opened).
     ``close()`` stops the workers, then closes the vault.
+
+    Once the desk is installed, ``lock`` (a LockController) locks it after ``idle`` time,
+    on ``session_watch``'s report or on request: this object then closes the vault and
+    drops every reference to it, and adopts the vault the lock screen opens again.
+    ``desk`` (find, settings, back up) gets the open vault's services while there is one.
     """
 
     quit_requested = Signal(int)
@@ -184,8 +198,15 @@ class Startup(QObject):
         settings: Settings,
         keychain_factory: Callable[[], Keychain],
         passphrase: str | None,
+        idle: IdleWatch | None = None,
+        session_watch: SessionWatch | None = None,
+        desk: DeskController | None = None,
     ) -> None:
         super().__init__(window)
+        self.idle = idle
+        self.session_watch = session_watch
+        self.desk = desk
+        self.lock: LockController | None = None
         self.folder = folder
         self.window = window
         self.tasks = tasks
@@ -287,7 +308,75 @@ class Startup(QObject):
         self.window.show_vault_unlocked(self.folder)
         self.window.show_notice(opened.note)
         switcher.reload()
+        self._start_lock()
+        if self.desk is not None:
+            self.desk.attach(services, opened.vault.backup)
         self.desk_installed.emit()
+
+    def _start_lock(self) -> None:
+        """The lock controller, its lock screen and the idle watch (once, with the desk)."""
+        from PySide6.QtCore import QCoreApplication
+
+        from views.lock_controller import LockController
+        from views.lock_screen import LockScreen
+
+        keychain, idle = self._keychain, self.idle
+        if idle is None:
+            application = QCoreApplication.instance()
+            assert application is not None  # the window exists, so the application does
+            idle = IdleWatch(application, self.settings.get(AUTO_LOCK_MINUTES), parent=self)
+        # Parented at once (hidden until a lock): a parentless widget would be Python's to
+        # delete, and the garbage collector may run on a worker thread.
+        screen = LockScreen(
+            self.tasks,
+            self._reopen_with_passphrase,
+            self._reopen_with_keychain if keychain is not None and keychain.available else None,
+            parent=self.window,
+        )
+        screen.hide()
+        self.lock = LockController(
+            window=self.window,
+            tasks=self.tasks,
+            settings=self.settings,
+            idle=idle,
+            screen=screen,
+            close_vault=self._close_vault,
+            adopt=self._adopt,
+            session_watch=self.session_watch,
+        )
+        if self.desk is not None:
+            self.desk.idle = idle
+        self.lock.start()
+
+    def _reopen_with_passphrase(self, passphrase: str) -> Opened:
+        """Worker: the lock screen's passphrase opens the vault again."""
+        from app.vault.vault import VaultPaths, unlock_with_passphrase
+
+        vault = unlock_with_passphrase(VaultPaths(self.folder), passphrase, self._keychain)
+        return open_services(vault, "passphrase after a lock")
+
+    def _reopen_with_keychain(self) -> Opened | None:
+        """Worker: the keychain's cached key opens the vault again (None: no key there)."""
+        from app.vault.vault import VaultPaths, unlock_with_keychain
+
+        assert self._keychain is not None
+        vault = unlock_with_keychain(VaultPaths(self.folder), self._keychain)
+        return None if vault is None else open_services(vault, "keychain after a lock")
+
+    def _close_vault(self) -> None:
+        """The lock: forget the services, close the vault (engine disposed, key dropped)."""
+        if self.desk is not None:
+            self.desk.detach()
+        opened, self.opened = self.opened, None
+        if opened is not None:
+            opened.vault.close()
+
+    def _adopt(self, opened: Opened) -> Services:
+        """The lock screen opened the vault again: it is ours to close from now on."""
+        self.opened = opened
+        if self.desk is not None:
+            self.desk.attach(opened.services, opened.vault.backup)
+        return opened.services
 
     def _on_fatal(self, error: Exception) -> None:
         message = user_message(error)

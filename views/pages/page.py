@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from typing import TYPE_CHECKING, ClassVar, NoReturn, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
@@ -11,25 +11,12 @@ from PySide6.QtWidgets import QStackedLayout, QWidget
 
 from app.tasks import TaskRunner
 from views.empty_state import EmptyState
+from views.locked import locked_stand_in
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
     from app.services.container import Services
     from app.services.search import SearchHit
-
-
-class VaultLocked(RuntimeError):
-    """A page used its services while the vault was locked: a defect, never a user's doing."""
-
-
-class _LockedServices:
-    """Stands in for the services while the vault is locked; any use fails loudly."""
-
-    def __getattr__(self, name: str) -> NoReturn:
-        raise VaultLocked(f"services.{name} used while the vault is locked")
-
-
-LOCKED_SERVICES = cast("Services", _LockedServices())
 
 
 class DeskPage(QWidget):
@@ -53,9 +40,10 @@ class DeskPage(QWidget):
     been drained (no result of an earlier task arrives afterwards) and before the engine is
     disposed. Synchronously drop every piece of participant data the page shows or holds:
     reset item models to empty, clear forms, labels, tooltips and charts, empty the undo
-    stack, and forget the services (``super().clear()`` replaces ``self._services`` with a
-    stand-in that raises ``VaultLocked``). Keep only where the user was, as ids and plain
-    UI state (tab, selected record id, sort column), never participant text. Idempotent.
+    stack, and forget the services (``super().clear()`` swaps ``self._services`` for a
+    stand-in that raises ``views.locked.VaultLocked``). Keep only where the user was, as
+    ids and plain UI state (tab, selected record id, sort column), never participant text.
+    Idempotent.
 
     ``restore(services)`` — the vault is open again. ``services`` are new (the old ones
     belong to the disposed engine). Called before the window re-selects the cohort: the
@@ -97,7 +85,7 @@ class DeskPage(QWidget):
 
     def clear(self) -> None:
         self.cohort = None
-        self._services = LOCKED_SERVICES
+        self._services = locked_stand_in("services")
         if self.undo_stack is not None:
             self.undo_stack.clear()
         self.empty_state.show_state("Locked", "")

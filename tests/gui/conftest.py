@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QAbstractItemModel, QSettings
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QWidget
+from pytestqt.modeltest import ModelTester
 
 from app.settings import Settings
 from app.tasks import TaskRunner
@@ -94,3 +95,8 @@ def _is_internal(widget: QWidget) -> bool:
     if isinstance(widget, QLineEdit) and isinstance(parent, QAbstractSpinBox | QComboBox):
         return True
     return widget.objectName() == "qt_toolbar_ext_button"
+
+
+def check_model(tester: ModelTester, model: QAbstractItemModel) -> None:
+    """``qtmodeltester.check`` (pytest-qt ships no type hints for it)."""
+    tester.check(model)  # type: ignore[no-untyped-call]

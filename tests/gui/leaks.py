@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -25,19 +31,27 @@ ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRo
 
 def model_texts(model: QAbstractItemModel, parent: QModelIndex | None = None) -> Iterator[str]:
     """Every cell's display, edit and tooltip text, recursively (trees too), and the headers."""
-    parent = parent or QModelIndex()
+    parent = parent if parent is not None else QModelIndex()
     for row in range(model.rowCount(parent)):
-        for column in range(max(1, model.columnCount(parent))):
+        for column in range(columns(model, parent)):
             index = model.index(row, column, parent)
             for role in ROLES:
                 value = index.data(role)
                 if value is not None:
                     yield str(value)
-            if column == 0 and model.hasChildren(index):
+            tree = not isinstance(model, QAbstractListModel | QAbstractTableModel)
+            if tree and column == 0 and model.hasChildren(index):
                 yield from model_texts(model, index)
     if not parent.isValid():
-        for section in range(model.columnCount()):
+        for section in range(columns(model, parent)):
             yield str(model.headerData(section, Qt.Orientation.Horizontal) or "")
+
+
+def columns(model: QAbstractItemModel, parent: QModelIndex) -> int:
+    """Qt's list models keep ``columnCount`` private: they have one column."""
+    if isinstance(model, QAbstractListModel):
+        return 1  # Qt's list models keep columnCount private
+    return max(1, model.columnCount(parent))
 
 
 def widget_texts(widget: QWidget) -> Iterator[str]:

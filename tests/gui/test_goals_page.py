@@ -18,7 +18,7 @@ from app.services.participants import ParticipantDraft
 from app.services.sessions import SessionRow
 from app.tasks import TaskRunner
 from models import GoalStatus, ReviewOutcome
-from tests.gui.conftest import unnamed_controls
+from tests.gui.conftest import check_model, unnamed_controls
 from tests.gui.leaks import leaks
 from views.pages.goal_models import HistoryColumn
 from views.pages.goals_page import GoalsPage
@@ -73,9 +73,11 @@ def choose_session(qtbot: QtBot, page: GoalsPage, row: int) -> None:
         QTest.keyClick(combo, key)
     wanted = combo.itemData(row)
     qtbot.waitUntil(
-        lambda: page.board is not None
-        and page.board.session is not None
-        and page.board.session.id == wanted,
+        lambda: (
+            page.board is not None
+            and page.board.session is not None
+            and page.board.session.id == wanted
+        ),
         timeout=10_000,
     )
 
@@ -131,8 +133,8 @@ def test_set_a_goal_see_it_due_record_it_carry_it_forward_and_undo(
     assert people[ANA].not_done == 1 and people[ANA].rate == 0.0
     assert "Ctrl+Z" in view.feedback.text()
     for model in (view.due_model, view.week_model, view.people_model, view.history_model):
-        qtmodeltester.check(model)
-    qtmodeltester.check(view.due_view.model())
+        check_model(qtmodeltester, model)
+    check_model(qtmodeltester, view.due_view.model())
 
     assert page.undo_stack is not None
     assert page.undo_stack.undoText() == f"carry forward for {ANA}"

@@ -10,6 +10,9 @@ Hook for benchmarks: with ``CIRCLEKEEPER_FIRST_PAINT=<time.monotonic() of the la
 in the environment, the process prints ``first-paint <seconds> matplotlib=<yes|no>`` at
 the window's first paint, then ``ready <seconds> …`` once the desk is painted (or
 ``dialog <seconds> …`` when a dialog would wait for the user), and exits.
+
+Hook for end-to-end tests: with ``CIRCLEKEEPER_REPORT_LOADED=1`` the process prints
+``loaded <page key>`` each time the page on show has put its data on screen.
 """
 
 from __future__ import annotations
@@ -46,10 +49,12 @@ if TYPE_CHECKING:
     from app.vault.keychain import Keychain
     from app.vault.vault import UnlockedVault
     from views.lock_controller import LockController
+    from views.pages.page import DeskPage
 
 log = logging.getLogger(__name__)
 
 FIRST_PAINT_VARIABLE = "CIRCLEKEEPER_FIRST_PAINT"
+REPORT_LOADED_VARIABLE = "CIRCLEKEEPER_REPORT_LOADED"
 
 
 def run_window(args: argparse.Namespace) -> int:
@@ -82,6 +87,8 @@ def run_window(args: argparse.Namespace) -> int:
     QTimer.singleShot(1000, startup.begin)  # a window that is never painted (minimised)
     if FIRST_PAINT_VARIABLE in os.environ:
         _install_paint_probe(float(os.environ[FIRST_PAINT_VARIABLE]), window, startup)
+    if os.environ.get(REPORT_LOADED_VARIABLE):
+        startup.desk_installed.connect(lambda: _report_loaded(window))
     stop_signals = _quit_on_signals(application)
     previous_hook = sys.excepthook
     sys.excepthook = lambda kind, error, trace: window.show_notice(user_message(error))
@@ -296,7 +303,6 @@ class Startup(QObject):
         from views.pages.attendance_page import AttendancePage
         from views.pages.checkins_page import CheckInsPage
         from views.pages.goals_page import GoalsPage
-        from views.pages.page import DeskPage
         from views.pages.roster_page import RosterPage
 
         self.opened = opened
@@ -415,6 +421,17 @@ def _install_paint_probe(started: float, window: MainWindow, startup: Startup) -
     window.first_painted.connect(lambda: report("first-paint"))
     startup.desk_installed.connect(on_ready)
     startup.dialog_opened.connect(on_dialog)
+
+
+def _report_loaded(window: MainWindow) -> None:
+    """The end-to-end hook described in this module's docstring."""
+
+    def report(page: DeskPage) -> None:
+        if window.current_page is page:
+            print(f"loaded {page.key}", flush=True)
+
+    for page in window.pages:
+        page.loaded.connect(lambda page=page: report(page))
 
 
 def _quit_on_signals(application: QApplication) -> Callable[[], None]:

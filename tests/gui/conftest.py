@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QSettings
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QWidget
-from pytestqt.modeltest import ModelTester
 
 from app.settings import Settings
 from app.tasks import TaskRunner
 from app.vault.keychain import Keychain
+
+if TYPE_CHECKING:  # importing it earlier than pytest-qt has chosen its Qt fails
+    from pytestqt.modeltest import ModelTester
 
 # The offscreen platform plugin has no window manager to pass size hints to or to raise a
 # window with, and says so with a Qt warning each time a top-level window's minimum size is

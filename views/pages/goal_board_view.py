@@ -25,6 +25,8 @@ from views.pages.goal_models import (
 )
 from views.tables import table_view
 
+FORM_WIDTH = 360
+
 
 def section_title(text: str, parent: QWidget) -> QLabel:
     return heading_label(text, parent, scale=1.1)
@@ -133,10 +135,10 @@ class GoalBoardView(QWidget):
             inner.addWidget(hint)
             inner.addWidget(table, 1)
             grid.addWidget(box, row, 0)
-        grid.addWidget(self.outcome, 0, 1)
-        grid.addWidget(self.new_goal, 1, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
+        for row, form in enumerate((self.outcome, self.new_goal)):
+            form.setMaximumWidth(FORM_WIDTH)  # the goals' own words need the room more
+            grid.addWidget(form, row, 1)
+        grid.setColumnStretch(0, 1)
         return tab
 
     def _completion_tab(self) -> QWidget:

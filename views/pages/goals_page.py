@@ -126,6 +126,10 @@ class GoalsPage(DeskPage):
         cohort = self.cohort
         if cohort is None or board.cohort_id != cohort.id:
             return
+        self._present(cohort, board)
+        self.loaded.emit()
+
+    def _present(self, cohort: CohortRow, board: GoalBoard) -> None:
         self._remember_selection()
         self.board = board
         if board.session is None:
@@ -239,8 +243,8 @@ class GoalsPage(DeskPage):
         kept = self._kept_goal
         if not select_row(view, self.view.due_model, lambda g: g.id == kept):
             rows = view.model().rowCount()
-            if self._kept_row >= 0 and rows:
-                row = min(self._kept_row, rows - 1)
+            if rows:  # the next goal due (or the first): the round goes on from there
+                row = min(max(self._kept_row, 0), rows - 1)
                 select_index(view, view.model().index(row, 0))
         self.view.outcome.show_goal(self._selected_due())
 

@@ -26,8 +26,9 @@ class DeskPage(QWidget):
     calls ``set_cohort(row)`` whenever the selected cohort changes, with None when there is
     no cohort at all; the page then shows that cohort (or the empty state that teaches the
     next step). ``new_cohort_requested`` asks for the new-cohort dialog; ``page_requested(key)``
-    asks the window to show another page. A page gets its collaborators in the constructor
-    and does every database call through the task runner.
+    asks the window to show another page; ``loaded`` says the cohort's data (or its empty
+    state) is on screen (tests and the end-to-end probe wait on it). A page gets its
+    collaborators in the constructor and does every database call through the task runner.
 
     Optional: ``undo_stack`` (a QUndoStack or None); the window's Edit ▸ Undo/Redo follow
     the stack of the page on show. ``show_record(hit)`` is called after a global-search
@@ -56,6 +57,7 @@ class DeskPage(QWidget):
 
     new_cohort_requested = Signal()
     page_requested = Signal(str)
+    loaded = Signal()  # the selected cohort's data (or its empty state) is on screen
     undo_stack: QUndoStack | None = None
 
     def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None):
@@ -122,6 +124,7 @@ class DeskPage(QWidget):
         cohort, count = counted
         if self.cohort is not None and self.cohort.id == cohort.id:
             self.show_session_count(cohort, count)
+            self.loaded.emit()
 
     def show_session_count(self, cohort: CohortRow, count: int) -> None:
         raise NotImplementedError

@@ -54,8 +54,8 @@ class SettingsDialog(QDialog):
         self.theme = QComboBox(self)
         self.theme.setAccessibleName("Theme")
         for theme, text in THEME_TEXT.items():
-            self.theme.addItem(text, theme)
-        self.theme.setCurrentIndex(self.theme.findData(settings.get(THEME)))
+            self.theme.addItem(text, theme.value)  # plain text: Qt would drop the enum type
+        self.theme.setCurrentIndex(self.theme.findData(settings.get(THEME).value))
         self.theme.currentIndexChanged.connect(self._on_theme)
 
         self.auto_lock = QSpinBox(self)
@@ -111,10 +111,9 @@ class SettingsDialog(QDialog):
         self.theme.setFocus()
 
     def _on_theme(self, index: int) -> None:
-        theme = self.theme.itemData(index)
-        if isinstance(theme, Theme):
-            self._settings.set(THEME, theme)
-            self.theme_changed.emit(theme)
+        theme = Theme(self.theme.itemData(index))
+        self._settings.set(THEME, theme)
+        self.theme_changed.emit(theme)
 
     def _on_auto_lock(self, minutes: int) -> None:
         self._settings.set(AUTO_LOCK_MINUTES, minutes)

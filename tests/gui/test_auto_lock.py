@@ -127,6 +127,8 @@ def make_desk(
 
     yield make
     for startup in made:
+        if startup.idle is not None:
+            startup.idle.stop()  # an expired watch would swallow the next tests' input
         startup.close()
 
 

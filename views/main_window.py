@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal, SignalInstance, Slot
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal, SignalInstance, Slot
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -38,13 +37,13 @@ from app.tasks import TaskRunner
 from views.cohort_switcher import CohortSwitcher
 from views.empty_state import EmptyState
 from views.pages.page import DeskPage
+from views.status_bar import DeskStatusBar
 
 if TYPE_CHECKING:
     from app.services.container import Services
     from app.services.search import SearchHit
 
 TITLE = "Circlekeeper"
-BUSY_DELAY_MS = 300  # shorter work would only make the indicator flicker
 
 
 class MainWindow(QMainWindow):
@@ -185,27 +184,11 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.about_action)
 
     def _build_status_bar(self, tasks: TaskRunner) -> None:
-        status = self.statusBar()
-        self.busy_label = QLabel("Working…", self)
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setAccessibleName("Background work in progress")
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setMaximumWidth(100)
-        self.busy_bar.setMaximumHeight(14)
-        self.vault_label = QLabel("Vault locked", self)
-        self.vault_label.setObjectName("vaultState")
-        self.backup_label = QLabel("", self)
-        self.backup_label.setObjectName("lastBackup")
-        for widget in (self.busy_label, self.busy_bar):
-            widget.hide()
-            status.addPermanentWidget(widget)
-        status.addPermanentWidget(self.backup_label)
-        status.addPermanentWidget(self.vault_label)
-        self._busy_timer = QTimer(self)
-        self._busy_timer.setSingleShot(True)
-        self._busy_timer.setInterval(BUSY_DELAY_MS)
-        self._busy_timer.timeout.connect(lambda: self._show_busy(True))
-        tasks.activity_changed.connect(self._on_activity_changed)
+        status = DeskStatusBar(tasks, self)
+        self.setStatusBar(status)
+        self.status = status
+        self.busy_label, self.busy_bar = status.busy_label, status.busy_bar
+        self.vault_label, self.backup_label = status.vault_label, status.backup_label
 
     def _action(
         self, text: str, signal: SignalInstance, shortcut: QKeySequence | None = None
@@ -301,7 +284,7 @@ class MainWindow(QMainWindow):
         ):
             action.setEnabled(open_)
         self.setWindowTitle(TITLE if open_ else f"{TITLE} — locked")
-        self.vault_label.setText("Vault unlocked" if open_ else "Vault locked")
+        self.status.show_vault(open_)
 
     # -- the lock (see views/lock_controller.py) ------------------------------------------
 
@@ -326,7 +309,7 @@ class MainWindow(QMainWindow):
             page.clear()
         if self.switcher is not None:
             self.switcher.clear_for_lock()
-        self.statusBar().clearMessage()
+        self.status.clearMessage()
 
     def show_lock_screen(self, screen: QWidget) -> None:
         if self.stack.indexOf(screen) < 0:
@@ -365,35 +348,15 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.state)
 
     def show_vault_unlocked(self, folder: Path) -> None:
-        self.vault_label.setText("Vault unlocked")
-        self.vault_label.setToolTip(f"Encrypted vault in {folder}")
+        self.status.show_vault(True, folder)
 
     def show_last_backup(self, at: dt.datetime | None, folder: str = "") -> None:
-        """``Last backup: 3 Mar 14:05`` (local time), or a nudge when there is none."""
-        if at is None:
-            self.backup_label.setText("No backup yet")
-            self.backup_label.setToolTip("File ▸ Back up… writes an encrypted copy")
-            return
-        local = at.astimezone()
-        self.backup_label.setText(f"Last backup: {local.day} {local:%b %H:%M}")
-        self.backup_label.setToolTip(f"{local:%Y-%m-%d %H:%M} in {folder}" if folder else "")
+        self.status.show_last_backup(at, folder)
 
     @Slot(str)
     def show_notice(self, text: str) -> None:
         if text:
-            self.statusBar().showMessage(text, 15_000)
-
-    @Slot(int)
-    def _on_activity_changed(self, running: int) -> None:
-        if running and not self._busy_timer.isActive() and not self.busy_bar.isVisible():
-            self._busy_timer.start()
-        elif not running:
-            self._busy_timer.stop()
-            self._show_busy(False)
-
-    def _show_busy(self, busy: bool) -> None:
-        self.busy_label.setVisible(busy)
-        self.busy_bar.setVisible(busy)
+            self.status.showMessage(text, 15_000)
 
     @Slot()
     def show_about(self) -> QMessageBox:

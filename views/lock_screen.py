@@ -119,6 +119,9 @@ class LockScreen(QWidget):
         self.status.clear()
         self.unlock_button.setEnabled(True)
         self.keychain_button.setEnabled(True)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the wrapped reason gets its full height at once
         self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_edited(self, _text: str) -> None:

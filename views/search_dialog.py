@@ -24,6 +24,7 @@ from app.tasks import TaskCancelled, TaskControl, TaskRunner
 from views.errors import user_message
 from views.heading import note_label
 from views.locked import locked_stand_in
+from views.pages.goal_models import day_text
 from views.snapshot_table_model import ROW_ROLE, SnapshotTableModel
 from views.tables import table_view
 
@@ -77,7 +78,7 @@ class SearchResultsModel(SnapshotTableModel[SearchHit]):
             case SearchColumn.COHORT:
                 return row.cohort_name
             case SearchColumn.WHEN:
-                return "" if row.when is None else f"{row.when.astimezone():%Y-%m-%d}"
+                return "" if row.when is None else day_text(row.when.astimezone().date())
             case _:
                 return CLINICIAN_MARK if row.clinician_only else "Group"
 

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import itertools
 
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -18,14 +24,57 @@ from PySide6.QtWidgets import (
 from views.heading import heading_label, note_label
 from views.pages.goal_forms import NewGoalForm, OutcomePanel
 from views.pages.goal_models import (
+    CompletionColumn,
     CompletionModel,
     DueGoalsModel,
     HistoryModel,
     WeekGoalsModel,
 )
+from views.snapshot_table_model import SORT_ROLE
 from views.tables import table_view
 
 FORM_WIDTH = 360
+RATE_ROLE = SORT_ROLE  # the completion column's sort value is the rate itself (or -1)
+
+
+class RateBarDelegate(QStyledItemDelegate):
+    """The completion rate as a bar in the palette's highlight colour, with its percentage.
+
+    Colours come from the palette at paint time, so the bars follow the light or dark theme.
+    """
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        text, item.text = item.text, ""
+        style = item.widget.style() if item.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
+        rate = index.data(RATE_ROLE)
+        area = option.rect.adjusted(4, 5, -52, -5)
+        painter.save()
+        if isinstance(rate, float) and rate >= 0 and area.width() > 10:
+            painter.setPen(Qt.PenStyle.NoPen)
+            track = option.palette.color(QPalette.ColorRole.Midlight)
+            painter.setBrush(track)
+            painter.drawRoundedRect(area, 3, 3)
+            bar = QRect(area.topLeft(), area.size())
+            bar.setWidth(max(2, round(area.width() * rate)))
+            painter.setBrush(option.palette.color(QPalette.ColorRole.Highlight))
+            painter.drawRoundedRect(bar, 3, 3)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.setPen(option.palette.color(role))
+        painter.drawText(
+            option.rect.adjusted(0, 0, -4, 0),
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            text,
+        )
+        painter.restore()
 
 
 def section_title(text: str, parent: QWidget) -> QLabel:
@@ -68,9 +117,10 @@ class GoalBoardView(QWidget):
         self.due_view.setAccessibleName("Goals due for report-back")
         self.week_view = table_view(self.week_model, "weekGoals", (1,), self)
         self.week_view.setAccessibleName("This week's goals")
-        self.people_view = table_view(self.people_model, "completionByPerson", (0,), self)
+        rate = (CompletionColumn.RATE,)  # names keep their width; the spare room goes here
+        self.people_view = table_view(self.people_model, "completionByPerson", rate, self)
         self.people_view.setAccessibleName("Completion by person")
-        self.domain_view = table_view(self.domain_model, "completionByValue", (0,), self)
+        self.domain_view = table_view(self.domain_model, "completionByValue", rate, self)
         self.domain_view.setAccessibleName("Completion by value")
         self.history_view = table_view(self.history_model, "goalHistory", (2, 5), self)
         self.history_view.setAccessibleName("Report-back history")
@@ -145,13 +195,13 @@ class GoalBoardView(QWidget):
         tab = QWidget(self)
         layout = QVBoxLayout(tab)
         layout.addWidget(self.completion_note)
-        tables = QHBoxLayout()
-        for title, view in (("By person", self.people_view), ("By value", self.domain_view)):
-            column = QVBoxLayout()
-            column.addWidget(section_title(title, tab))
-            column.addWidget(view, 1)
-            tables.addLayout(column, 1)
-        layout.addLayout(tables, 1)
+        for title, view, stretch in (
+            ("By person", self.people_view, 3),
+            ("By value", self.domain_view, 2),
+        ):
+            view.setItemDelegateForColumn(CompletionColumn.RATE, RateBarDelegate(view))
+            layout.addWidget(section_title(title, tab))
+            layout.addWidget(view, stretch)
         return tab
 
     def _history_tab(self) -> QWidget:

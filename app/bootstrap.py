@@ -67,8 +67,13 @@ def run_window(args: argparse.Namespace) -> int:
     theme.apply()
     tasks = TaskRunner(application)
     window = MainWindow(settings, tasks)
-    session_watch = SessionWatch(application, parent=window)
-    session_watch.watch_window(window)
+
+    def watch_the_system() -> SessionWatch:
+        """Created with the desk, not before the first paint: D-Bus connections take time."""
+        watch = SessionWatch(application, parent=window)
+        watch.watch_window(window)
+        return watch
+
     startup = Startup(
         folder=data_dir(getattr(args, "data_dir", None)),
         window=window,
@@ -77,10 +82,8 @@ def run_window(args: argparse.Namespace) -> int:
         keychain_factory=Keychain.from_system,
         passphrase=os.environ.get("CIRCLEKEEPER_PASSPHRASE") or None,
         idle=IdleWatch(application, settings.get(AUTO_LOCK_MINUTES), parent=window),
-        session_watch=session_watch,
-        desk=DeskController(
-            window, tasks, settings, theme, lock_sources=lambda: session_watch.sources
-        ),
+        session_watch=watch_the_system,
+        desk=DeskController(window, tasks, settings, theme),
     )
     startup.quit_requested.connect(application.exit)
     window.first_painted.connect(startup.begin, Qt.ConnectionType.QueuedConnection)
@@ -187,8 +190,9 @@ class Startup(QObject):
     ``close()`` stops the workers, then closes the vault.
 
     Once the desk is installed, ``lock`` (a LockController) locks it after ``idle`` time,
-    on ``session_watch``'s report or on request: this object then closes the vault and
-    drops every reference to it, and adopts the vault the lock screen opens again.
+    when the SessionWatch made by ``session_watch()`` reports the system's lock or sleep,
+    or on request: this object then closes the vault and drops every reference to it, and
+    adopts the vault the lock screen opens again.
     ``desk`` (find, settings, back up) gets the open vault's services while there is one.
     """
 
@@ -206,12 +210,13 @@ class Startup(QObject):
         keychain_factory: Callable[[], Keychain],
         passphrase: str | None,
         idle: IdleWatch | None = None,
-        session_watch: SessionWatch | None = None,
+        session_watch: Callable[[], SessionWatch | None] | None = None,
         desk: DeskController | None = None,
     ) -> None:
         super().__init__(window)
         self.idle = idle
-        self.session_watch = session_watch
+        self._watch_factory = session_watch
+        self.session_watch: SessionWatch | None = None
         self.desk = desk
         self.lock: LockController | None = None
         self.folder = folder
@@ -340,6 +345,8 @@ class Startup(QObject):
             parent=self.window,
         )
         screen.hide()
+        if self._watch_factory is not None and self.session_watch is None:
+            self.session_watch = self._watch_factory()
         self.lock = LockController(
             window=self.window,
             tasks=self.tasks,
@@ -352,6 +359,8 @@ class Startup(QObject):
         )
         if self.desk is not None:
             self.desk.idle = idle
+            watch = self.session_watch
+            self.desk.lock_sources = lambda: watch.sources if watch is not None else []
         self.lock.start()
 
     def _reopen_with_passphrase(self, passphrase: str) -> Opened:

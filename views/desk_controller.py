@@ -45,7 +45,7 @@ class DeskController(QObject):
     ) -> None:
         super().__init__(window)
         self._window, self._tasks, self._settings, self._theme = window, tasks, settings, theme
-        self._lock_sources = lock_sources
+        self.lock_sources = lock_sources  # what the system reports here, for the settings
         self._services: Services | None = None
         self._backup: Backup | None = None
         self.idle: IdleWatch | None = None
@@ -94,7 +94,7 @@ class DeskController(QObject):
         if self.settings_dialog is not None:
             self.settings_dialog.raise_()
             return self.settings_dialog
-        dialog = SettingsDialog(self._settings, self._lock_sources(), self._window)
+        dialog = SettingsDialog(self._settings, self.lock_sources(), self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.theme_changed.connect(self._theme.apply)
         dialog.auto_lock_changed.connect(self._on_auto_lock_changed)

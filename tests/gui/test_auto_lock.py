@@ -116,7 +116,7 @@ def make_desk(
             keychain_factory=lambda: keychain,
             passphrase=PASSPHRASE,
             idle=idle,
-            session_watch=session_watch,
+            session_watch=lambda: session_watch,
             desk=DeskController(window, tasks, settings, theme),
         )
         made.append(startup)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 from pathlib import Path
@@ -28,10 +29,21 @@ def _config() -> Config:
     return config
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
+@functools.cache
+def _script_facts() -> tuple[str, frozenset[str]]:
+    """The head revision and every revision the scripts know, read once per process.
+
+    Reading them parses (and, without bytecode caches, compiles) every migration script:
+    a few milliseconds that each open would otherwise pay again.
+    """
+    scripts = ScriptDirectory.from_config(_config())
+    head = scripts.get_current_head()
     assert head is not None
-    return head
+    return head, frozenset(script.revision for script in scripts.walk_revisions())
+
+
+def head_revision() -> str:
+    return _script_facts()[0]
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -84,11 +96,10 @@ def upgrade(engine: Engine, database_path: Path, to: str = "head") -> Path | Non
     A database whose revision this app doesn't know came from a newer app: it is refused
     with ``DatabaseTooNew`` and not touched.
     """
-    config = _config()
-    scripts = ScriptDirectory.from_config(config)
+    head, known = _script_facts()
     current = current_revision(engine)
-    target = scripts.get_current_head() if to == "head" else to
-    if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
+    target = head if to == "head" else to
+    if current is not None and current not in known:
         raise DatabaseTooNew(database_path, current)
     if current == target:
         return None
@@ -98,6 +109,7 @@ def upgrade(engine: Engine, database_path: Path, to: str = "head") -> Path | Non
         backup = database_path.with_name(f"{database_path.stem}.before-{target}-{stamp}.db")
         backup_copy(engine, backup)
         log.info("backed up the database before migrating from %s to %s", current, target)
+    config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, to)

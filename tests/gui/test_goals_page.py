@@ -117,8 +117,10 @@ def test_set_a_goal_see_it_due_record_it_carry_it_forward_and_undo(
     view.outcome.radios[ReviewOutcome.NOT_DONE].click()
     QTest.keyClicks(view.outcome.note, "her phone was off all week")
     assert view.outcome.carry_button.isEnabled()
-    QTest.mouseClick(view.outcome.carry_button, Qt.MouseButton.LeftButton)
+    view.outcome.carry_button.setFocus()
+    QTest.keyClick(view.outcome.carry_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: view.due_model.rowCount() == 0, timeout=10_000)
+    assert view.due_view.hasFocus()  # back on the list: the round goes on from the keyboard
 
     week = {g.status: g for g in view.week_model.rows}
     assert week[GoalStatus.OPEN].times_carried == 1  # carried into Wednesday

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Slot
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
 from app.services.errors import InvalidInput
 from app.services.goal_board import BoardGoal, GoalBoard
@@ -295,6 +295,9 @@ class GoalsPage(DeskPage):
 
         def done(_result: object) -> None:
             self._undo.push(command)
+            focused = QApplication.focusWidget()
+            if focused is not None and self.view.outcome.isAncestorOf(focused):
+                self.view.due_view.setFocus()  # on to the next goal due, from the keyboard
             carried = " and carried forward" if carry else ""
             what = OUTCOME_TEXT[outcome].lower()
             self._say(f"Recorded for {goal.participant_name}: {what}{carried}. Ctrl+Z undoes it.")

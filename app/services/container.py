@@ -12,6 +12,7 @@ from app.services.cohorts import CohortService
 from app.services.context import ServiceContext, current_user
 from app.services.enrollments import EnrollmentService
 from app.services.exchange import ExchangeService
+from app.services.goal_board import GoalBoardService
 from app.services.goals import GoalService
 from app.services.participants import ParticipantService
 from app.services.partners import PartnerService
@@ -20,6 +21,7 @@ from app.services.program_settings import ProgramSettingsService
 from app.services.progress import ProgressService
 from app.services.round import RoundService
 from app.services.round_entries import RoundEntryService
+from app.services.search import SearchService
 from app.services.sessions import SessionService
 from app.services.sync_review import SyncReviewService
 from app.services.values import ValueService
@@ -48,6 +50,8 @@ class Services:
     exchange: ExchangeService
     sync_review: SyncReviewService
     profiles: ProfileService
+    goal_board: GoalBoardService
+    search: SearchService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -71,6 +75,8 @@ class Services:
             exchange=ExchangeService(context),
             sync_review=SyncReviewService(context),
             profiles=ProfileService(context),
+            goal_board=GoalBoardService(context),
+            search=SearchService(context),
         )
 
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.services.attendance import AttendanceService
+from app.services.attendance_summary import AttendanceSummaryService
 from app.services.checkins import CheckInService
 from app.services.cohorts import CohortService
 from app.services.context import ServiceContext, current_user
@@ -27,6 +28,7 @@ class Services:
     enrollments: EnrollmentService
     sessions: SessionService
     attendance: AttendanceService
+    attendance_summary: AttendanceSummaryService
     checkins: CheckInService
     goals: GoalService
     progress: ProgressService
@@ -42,6 +44,7 @@ class Services:
             enrollments=EnrollmentService(context),
             sessions=SessionService(context),
             attendance=AttendanceService(context),
+            attendance_summary=AttendanceSummaryService(context),
             checkins=CheckInService(context),
             goals=GoalService(context),
             progress=ProgressService(context),

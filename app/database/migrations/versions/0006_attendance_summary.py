@@ -1,0 +1,30 @@
+"""attendance: a covering index for the attendance charts' per-session tally
+
+Revision ID: 0006
+Revises: 0003
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision: str = "0006"
+# The lead re-chains this at merge (the brief asks for 0002; this branch already has 0003).
+down_revision: str | None = "0003"
+branch_labels: str | None = None
+depends_on: str | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("attendance", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_attendance_session_cover",
+            ["session_id", "deleted", "status", "minutes_attended", "participant_id"],
+            unique=False,
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("attendance", schema=None) as batch_op:
+        batch_op.drop_index("ix_attendance_session_cover")

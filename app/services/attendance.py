@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.services import validation as check
@@ -14,7 +16,18 @@ from app.services.enrollments import require_member
 from app.services.errors import InvalidInput
 from app.services.ids import attendance_id
 from app.services.lookup import live
-from models import Attendance, AttendanceStatus, GroupSession, Participant, SessionStatus
+from app.services.sessions import SessionRow
+from app.services.sessions import to_row as session_row
+from models import (
+    Attendance,
+    AttendanceStatus,
+    Cohort,
+    Enrollment,
+    EnrollmentStatus,
+    GroupSession,
+    Participant,
+    SessionStatus,
+)
 
 LATE_DEFAULT_MINUTES_MISSED = 15
 LEFT_EARLY_DEFAULT_MINUTES_MISSED = 30
@@ -29,6 +42,32 @@ class AttendanceRow:
     status: AttendanceStatus
     minutes_attended: int
     note: str
+
+
+@dataclass(frozen=True, slots=True)
+class GridMember:
+    """Someone enrolled in the cohort at some time within the grid's days."""
+
+    participant_id: uuid.UUID
+    display_name: str
+    stays: tuple[tuple[dt.date, dt.date | None], ...]  # (start, end or None), oldest first
+
+    def enrolled_on(self, day: dt.date) -> bool:
+        return any(start <= day and (end is None or day <= end) for start, end in self.stays)
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceGrid:
+    """A cohort's sessions from ``first_day`` to ``last_day`` (its own zone), members, marks."""
+
+    cohort_id: uuid.UUID
+    first_day: dt.date
+    last_day: dt.date
+    today: dt.date
+    sessions: list[SessionRow]
+    members: list[GridMember]  # by name
+    marks: dict[tuple[uuid.UUID, uuid.UUID], AttendanceRow]  # (session, participant)
+    total_sessions: int  # the cohort's live sessions at any time, for the empty state
 
 
 def default_minutes(status: AttendanceStatus, planned_minutes: int) -> int:
@@ -162,6 +201,73 @@ class AttendanceService:
             session.status = SessionStatus.HELD
         db.flush()
         return mark
+
+    def grid(
+        self, cohort_id: uuid.UUID, *, weeks: int = 2, ending: dt.date | None = None
+    ) -> AttendanceGrid:
+        """``weeks`` ISO weeks of sessions ending with the week of ``ending``.
+
+        By default the window ends with this week in the cohort's zone, or with the week
+        of its last session when that came earlier (a finished cohort shows its last weeks).
+        """
+        check.integer("weeks", weeks, 1, 26)
+        with self._context.database.read() as db:
+            cohort = live(db, Cohort, cohort_id, "cohort")
+            zone = ZoneInfo(cohort.timezone)
+            today = self._context.now().astimezone(zone).date()
+            live_sessions = (GroupSession.cohort_id == cohort_id, GroupSession.deleted.is_(False))
+            total = db.scalar(select(func.count()).where(*live_sessions)) or 0
+            if ending is None:
+                latest = db.scalar(
+                    select(func.max(GroupSession.scheduled_start)).where(*live_sessions)
+                )
+                ending = min(today, latest.astimezone(zone).date()) if latest else today
+            last = ending + dt.timedelta(days=6 - ending.weekday())
+            first = last - dt.timedelta(days=7 * weeks - 1)
+            start = dt.datetime.combine(first, dt.time(), tzinfo=zone)
+            end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+            sessions = [
+                session_row(s, zone)
+                for s in db.scalars(
+                    select(GroupSession)
+                    .where(
+                        *live_sessions,
+                        GroupSession.scheduled_start >= start.astimezone(dt.UTC),
+                        GroupSession.scheduled_start < end.astimezone(dt.UTC),
+                    )
+                    .order_by(GroupSession.scheduled_start)
+                )
+            ]
+            stays: dict[uuid.UUID, tuple[str, list[tuple[dt.date, dt.date | None]]]] = {}
+            for participant_id, name, begun, ended in db.execute(
+                select(
+                    Enrollment.participant_id,
+                    Participant.display_name,
+                    Enrollment.start_date,
+                    Enrollment.end_date,
+                )
+                .join(Participant, Participant.id == Enrollment.participant_id)
+                .where(
+                    Enrollment.cohort_id == cohort_id,
+                    Enrollment.deleted.is_(False),
+                    Enrollment.status != EnrollmentStatus.WAITLIST,
+                    Enrollment.start_date <= last,
+                    (Enrollment.end_date.is_(None)) | (Enrollment.end_date >= first),
+                )
+                .order_by(Participant.display_name, Enrollment.start_date)
+            ):
+                stays.setdefault(participant_id, (name, []))[1].append((begun, ended))
+            marks = {}
+            if sessions:
+                for mark in db.scalars(
+                    select(Attendance).where(
+                        Attendance.session_id.in_([s.id for s in sessions]),
+                        Attendance.deleted.is_(False),
+                    )
+                ):
+                    marks[mark.session_id, mark.participant_id] = to_row(mark)
+            members = [GridMember(pid, name, tuple(spans)) for pid, (name, spans) in stays.items()]
+            return AttendanceGrid(cohort_id, first, last, today, sessions, members, marks, total)
 
     def for_session(self, session_id: uuid.UUID) -> list[AttendanceRow]:
         with self._context.database.read() as db:

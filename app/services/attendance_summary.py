@@ -77,7 +77,7 @@ class MinimumOutlookRow:
     display_name: str
     minutes: int
     minimum_minutes: int
-    remaining_sessions: int  # this week's sessions still scheduled that they may attend
+    remaining_sessions: int  # this week's scheduled sessions not yet over that they may attend
     remaining_minutes: int  # their planned minutes
     sessions_needed: int  # fewest of them that reach the minimum; 0 when none can
     joined_on: dt.date | None  # their start date when it falls in this week
@@ -112,6 +112,7 @@ class AttendanceSummary:
 @dataclass(frozen=True, slots=True)
 class _Tally:
     session_id: uuid.UUID
+    start: dt.datetime
     day: dt.date
     planned_minutes: int
     status: SessionStatus
@@ -140,12 +141,23 @@ class AttendanceSummaryService:
         self._context = context
 
     def summary(
-        self, cohort_id: uuid.UUID, *, on: dt.date | None = None, hours_weeks: int = HOURS_WEEKS
+        self,
+        cohort_id: uuid.UUID,
+        *,
+        at: dt.datetime | None = None,
+        hours_weeks: int = HOURS_WEEKS,
     ) -> AttendanceSummary:
+        """The figures as of ``at`` (default: now).
+
+        The projection counts this week's sessions that are still scheduled and not yet
+        over (one in progress still counts) as attended at their planned minutes; a session
+        that ended without being marked counts for nothing until someone marks it.
+        """
+        at = at or self._context.now()
         with self._context.database.read() as db:
             cohort = live(db, Cohort, cohort_id, "cohort")
             zone = ZoneInfo(cohort.timezone)
-            today = on or self._context.now().astimezone(zone).date()
+            today = at.astimezone(zone).date()
             this_week = week_start(today)
             minimum = weekly_minimum(cohort)
             tallies = _tallies(db, cohort_id, zone)
@@ -160,7 +172,9 @@ class AttendanceSummaryService:
         scheduled = [
             t
             for t in tallies
-            if t.status is SessionStatus.SCHEDULED and this_week <= t.day < this_week + WEEK
+            if t.status is SessionStatus.SCHEDULED
+            and this_week <= t.day < this_week + WEEK
+            and t.start + dt.timedelta(minutes=t.planned_minutes) > at
         ]
         day_of = {t.session_id: t.day for t in tallies}
         member_weeks, below = _member_figures(
@@ -202,7 +216,7 @@ def _tallies(db: Session, cohort_id: uuid.UUID, zone: ZoneInfo) -> list[_Tally]:
         .order_by(GroupSession.scheduled_start)
     )
     return [
-        _Tally(sid, start.astimezone(zone).date(), planned, status, int(came), int(off))
+        _Tally(sid, start, start.astimezone(zone).date(), planned, status, int(came), int(off))
         for sid, start, planned, status, came, off in db.execute(query)
     ]
 

@@ -15,6 +15,7 @@ from app.services.errors import InvalidInput
 from app.services.participants import ParticipantDraft
 from app.services.sessions import SessionRow
 from models import AttendanceStatus, SessionStatus
+from tests.conftest import FakeNow
 
 P, L, LEFT, E, U = (
     AttendanceStatus.PRESENT,
@@ -187,3 +188,35 @@ def test_undo_restores_the_previous_mark_exactly(services: Services) -> None:
     assert services.attendance.for_session(session.id) == []
     with pytest.raises(InvalidInput):
         services.attendance.restore(g.sessions[4].id, ana, first, session_status=SessionStatus.HELD)
+
+
+def test_a_session_that_ended_unmarked_is_not_counted_as_still_to_come(
+    services: Services, now: FakeNow
+) -> None:
+    g = group(services)
+    mark(services, g, 3, "Ana", P)  # Monday, 180
+
+    def ana() -> tuple[int, Outlook]:
+        below = services.attendance_summary.summary(g.cohort_id).below_minimum
+        (row,) = [r for r in below if r.display_name == "Ana"]
+        return row.remaining_sessions, row.outlook
+
+    now.advance(days=2, hours=3, minutes=30)  # Wednesday 20:30 UTC: its session is under way
+    assert ana() == (2, Outlook.NEEDS_SESSIONS)
+    now.advance(hours=1)  # 21:30: it ended, and nobody marked it
+    assert ana() == (1, Outlook.CANNOT_REACH)
+
+
+def test_the_grid_shows_a_fortnight_of_sessions_members_and_marks(services: Services) -> None:
+    g = group(services)
+    mark(services, g, 3, "Ana", P)
+    grid = services.attendance.grid(g.cohort_id)
+    assert (grid.first_day, grid.last_day, grid.today) == (LAST_MONDAY, dt.date(2026, 3, 8), TODAY)
+    assert [s.id for s in grid.sessions] == [s.id for s in g.sessions]
+    assert [m.display_name for m in grid.members] == ["Ana", "Ben", "Cy"]  # Dee waits
+    cy = grid.members[2]
+    assert not cy.enrolled_on(LAST_MONDAY) and cy.enrolled_on(TODAY)
+    assert list(grid.marks) == [(g.sessions[3].id, g.people["Ana"])]
+    assert grid.total_sessions == 6
+    earlier = services.attendance.grid(g.cohort_id, weeks=1, ending=LAST_MONDAY)
+    assert [s.local_date.day for s in earlier.sessions] == [23, 25, 27]

@@ -19,7 +19,9 @@ from models import AttendanceStatus
 from views.attendance_grid_model import STATUS_KEYS, GridCell, GridRole, session_label
 
 KEY_STATUSES = {
-    key: status for status, key in STATUS_KEYS.items() if status is not AttendanceStatus.NOT_RECORDED
+    key: status
+    for status, key in STATUS_KEYS.items()
+    if status is not AttendanceStatus.NOT_RECORDED
 }
 LEGEND = (
     "P present · L late · O left early · E excused · U unexcused · Delete: no mark · "

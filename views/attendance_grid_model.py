@@ -186,6 +186,8 @@ class AttendanceGridModel(QAbstractTableModel):
             return None
         mark = cell.mark
         if role == Qt.ItemDataRole.DisplayRole:
+            if cell.session.status is SessionStatus.CANCELLED:
+                return "✕"
             if not cell.enrolled:
                 return "–"
             if mark is None:
@@ -235,8 +237,7 @@ class AttendanceGridModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._sessions):
             session = self._sessions[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                date = session_label(session)
-                return date if session.status is not SessionStatus.CANCELLED else f"{date} ✕"
+                return session_label(session)
             if role == Qt.ItemDataRole.ToolTipRole:
                 topic = f" — {session.topic}" if session.topic else ""
                 status = session.status.value.replace("_", " ")

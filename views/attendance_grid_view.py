@@ -86,7 +86,7 @@ class AttendanceGridView(QTableView):
         self.setCornerButtonEnabled(False)
         horizontal = self.horizontalHeader()
         horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        horizontal.setDefaultSectionSize(84)
+        horizontal.setDefaultSectionSize(76)
         horizontal.setHighlightSections(True)
         vertical = self.verticalHeader()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

@@ -161,6 +161,7 @@ class AttendanceMarker(QObject):
         self.model = model
         self.stack = QUndoStack(self)
         self.writer = SerialWriter(tasks, self)
+        self.last_shown: tuple[uuid.UUID, uuid.UUID] | None = None  # (session, participant)
         self.writer.idle.connect(self.saved)
         self.writer.failed.connect(self.failed)
         model.minutes_handler = self.set_minutes
@@ -202,6 +203,7 @@ class AttendanceMarker(QObject):
     def reset(self) -> None:
         """Forget the history (after a reload, the commands no longer match the grid)."""
         self.stack.clear()
+        self.last_shown = None
 
     # -- for the commands -------------------------------------------------------------------
 
@@ -212,6 +214,7 @@ class AttendanceMarker(QObject):
         mark: AttendanceRow | None,
         session_status: SessionStatus,
     ) -> None:
+        self.last_shown = (session_id, participant_id)
         self.model.set_mark(session_id, participant_id, mark)
         self.model.set_session_status(session_id, session_status)
 

@@ -43,7 +43,8 @@ class CalendarHeatMapChart(Chart):
     ``set_days(days, first=…, last=…)`` shows the days from ``first`` to ``last`` (by default
     the span of ``days``); a day without a value (no session, say) is drawn in a neutral
     cell and named ``empty_text`` in the legend and its tooltip. Values run from
-    ``minimum`` (faintest tint of the accent) to ``maximum`` (the full accent);
+    ``minimum`` (faintest tint of the accent) to ``maximum`` (the full accent), values outside
+    taking the nearest end (the legend then says "≤ minimum");
     ``value_text`` formats them for the legend and for tooltips without a label of their own.
     Hovering a cell shows its date and value. Months are labelled along the top (quarters or
     years when the span is long), weekdays down the left. With ``compact=True`` only the
@@ -160,10 +161,11 @@ class CalendarHeatMapChart(Chart):
         axes.set_xticks(ticks, labels)
 
         middle = (self._minimum + self._maximum) / 2
+        below = any(v.value < self._minimum for v in self._values.values())
         swatches = [Patch(facecolor=empty, label=self.empty_text)] + [
             Patch(
                 facecolor=scale((v - self._minimum) / (self._maximum - self._minimum)),
-                label=self.value_text(v),
+                label=("≤ " if below and v == self._minimum else "") + self.value_text(v),
             )
             for v in (self._minimum, middle, self._maximum)
         ]

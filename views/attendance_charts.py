@@ -93,7 +93,8 @@ class WeeklyRateChart(Chart):
         axes.set_ylim(floor, 103)
         axes.yaxis.set_major_formatter(PercentFormatter(100, decimals=0))
         axes.grid(axis="y")
-        locator = AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]
+        # minticks=3: with the default 5, a span just short of five years found no interval.
+        locator = AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
         if len(days):
@@ -129,6 +130,12 @@ class WeeklyRateChart(Chart):
             f"{when}: {week.rate:.0%}{so_far} ({week.attended} of {week.expected} "
             f"expected, {sessions})"
         )
+
+
+def bar(x: float, bottom: float, height: float, width: float = 0.8) -> list[tuple[float, float]]:
+    """The corners of a bar centred on ``x``, for a PolyCollection."""
+    left, right, top = x - width / 2, x + width / 2, bottom + height
+    return [(left, bottom), (left, top), (right, top), (right, bottom)]
 
 
 class WeeklyHoursChart(Chart):
@@ -169,11 +176,13 @@ class WeeklyHoursChart(Chart):
         return len(self._weeks) + 2
 
     def plot(self, figure: Figure, colours: ChartColours) -> None:
+        from matplotlib.collections import PolyCollection
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
         axes = figure.add_subplot()
         minimum = self._minimum / 60
+        bands: list[list[tuple[float, float]]] = []
         so_far_colour = colours.tint(colours.accent, 0.6 if colours.dark else 0.45)
         band = colours.tint(colours.text, 0.045)
         xs: list[float] = []
@@ -184,7 +193,7 @@ class WeeklyHoursChart(Chart):
         for number, rows in enumerate(self._members):
             if number % 2 == 0:  # alternate bands tie each group of bars to its name
                 left = number * self.stride - 0.9
-                axes.axvspan(left, left + len(self._weeks) + 0.8, color=band, linewidth=0)
+                bands.append(bar(left + (len(self._weeks) + 0.8) / 2, 0, 1, len(self._weeks) + 0.8))
             for offset, row in enumerate(rows):
                 if not row.enrolled:
                     continue
@@ -203,17 +212,31 @@ class WeeklyHoursChart(Chart):
                     fills.append(colours.accent if hours >= minimum else so_far_colour)
                 else:
                     fills.append(colours.accent if hours >= minimum else colours.warning)
-        axes.bar(xs, heights, width=0.8, color=fills, linewidth=0)
+        # Collections, not one patch per bar: a redraw stays cheap with a full cohort.
+        axes.add_collection(
+            PolyCollection(
+                bands,
+                facecolors=band,
+                linewidths=0,
+                transform=axes.get_xaxis_transform(),  # x in data, y across the whole axes
+            )
+        )
+        axes.add_collection(
+            PolyCollection(
+                [bar(x, 0, h) for x, h in zip(xs, heights, strict=True)],
+                facecolors=fills,
+                linewidths=0,
+            )
+        )
         if projected:
-            axes.bar(
-                [p[0] for p in projected],
-                [p[2] for p in projected],
-                bottom=[p[1] for p in projected],
-                width=0.8,
-                facecolor="none",
-                edgecolor=[p[3] for p in projected],
-                hatch="////",
-                linewidth=0.9,
+            axes.add_collection(
+                PolyCollection(
+                    [bar(x, bottom, height) for x, bottom, height, _ in projected],
+                    facecolors="none",
+                    edgecolors=[edge for *_, edge in projected],
+                    hatch="////",
+                    linewidths=0.9,
+                )
             )
         if zeros:
             axes.plot(

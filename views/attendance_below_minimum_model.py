@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QFont
 
 from app.services.attendance_summary import MinimumOutlookRow, Outlook
-from views.attendance_charts import hours_text
+from views.attendance_charts import hours_short, hours_text
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -68,9 +68,8 @@ def outlook_text(row: MinimumOutlookRow) -> str:
     """The short form for the table: ``5 h short``, ``needs both``, ``needs 1 of 2``."""
     joined = f" · joined {row.joined_on:%a}" if row.joined_on is not None else ""
     if row.outlook is Outlook.CANNOT_REACH:
-        return (
-            f"can't reach: {hours_text(row.minimum_minutes - row.projected_minutes)} short{joined}"
-        )
+        short = hours_short(row.minimum_minutes - row.projected_minutes)
+        return f"can't reach: {short} short{joined}"
     left = row.remaining_sessions
     if row.sessions_needed == left:
         return f"needs {'it' if left == 1 else ('both' if left == 2 else f'all {left}')}{joined}"
@@ -115,9 +114,9 @@ class BelowMinimumTableModel(QAbstractTableModel):
                 case BelowColumn.NAME:
                     return row.display_name
                 case BelowColumn.SO_FAR:
-                    return hours_text(row.minutes)
+                    return hours_short(row.minutes)
                 case BelowColumn.AT_MOST:
-                    return hours_text(row.projected_minutes)
+                    return hours_short(row.projected_minutes)
                 case BelowColumn.TAKES:
                     return outlook_text(row)
         if role == Qt.ItemDataRole.AccessibleTextRole:

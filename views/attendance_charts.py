@@ -26,6 +26,14 @@ def hours_text(minutes: int) -> str:
     return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
+def hours_short(minutes: int) -> str:
+    """``9 h``, ``5 h 45``, ``40 min``: for narrow table columns."""
+    hours, rest = divmod(max(0, minutes), 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
 def short_date(day: dt.date) -> str:
     return f"{day.day} {day:%b}"
 
@@ -91,6 +99,7 @@ class WeeklyRateChart(Chart):
                 f"dashed: average {average:.0f}%", loc="right", color=colours.muted, pad=4
             )
         axes.set_ylim(floor, 103)
+        axes.set_yticks(range(floor, 101, 10 if floor else 20))
         axes.yaxis.set_major_formatter(PercentFormatter(100, decimals=0))
         axes.grid(axis="y")
         # minticks=3: with the default 5, a span just short of five years found no interval.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import enum
 import uuid
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
 from app.services.attendance import AttendanceGrid, AttendanceRow, GridMember
 from app.services.sessions import SessionRow
@@ -112,6 +113,7 @@ class AttendanceGridModel(QAbstractTableModel):
         self._columns: dict[uuid.UUID, int] = {}
         self._rows: dict[uuid.UUID, int] = {}
         self.grid: AttendanceGrid | None = None
+        self.reference_day: dt.date | None = None
         self.minutes_handler: Callable[[GridCell, int], bool] | None = None
 
     # -- loading and changing ---------------------------------------------------------------
@@ -121,6 +123,12 @@ class AttendanceGridModel(QAbstractTableModel):
         self.grid = grid
         self._sessions = list(grid.sessions) if grid else []
         self._members = list(grid.members) if grid else []
+        # Current members first (the facilitator's list), then those who left, each by name.
+        self.reference_day = None
+        if grid is not None:
+            last = grid.sessions[-1].local_date if grid.sessions else grid.last_day
+            self.reference_day = min(grid.today, last)
+        self._members.sort(key=lambda member: not self.is_current(member))
         self._marks = dict(grid.marks) if grid else {}
         self._columns = {s.id: n for n, s in enumerate(self._sessions)}
         self._rows = {m.participant_id: n for n, m in enumerate(self._members)}
@@ -244,10 +252,24 @@ class AttendanceGridModel(QAbstractTableModel):
                 return (
                     f"{session_label(session)}, {session.planned_minutes} minutes, {status}{topic}"
                 )
-        vertical = orientation == Qt.Orientation.Vertical and 0 <= section < len(self._members)
-        if vertical and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._members[section].display_name
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._members):
+            member = self._members[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return member.display_name
+            if role == Qt.ItemDataRole.ToolTipRole:
+                ended = member.stays[-1][1]
+                if ended is None or self.is_current(member):
+                    return member.display_name
+                return f"{member.display_name} (left on {ended.day} {ended:%b})"
+            if role == Qt.ItemDataRole.FontRole and not self.is_current(member):
+                font = QFont()
+                font.setItalic(True)
+                return font
         return None
+
+    def is_current(self, member: GridMember) -> bool:
+        """Enrolled on the grid's latest session day up to today (not someone who left)."""
+        return self.reference_day is None or member.enrolled_on(self.reference_day)
 
     def _describe(self, cell: GridCell) -> str:
         where = f"{cell.member.display_name}, {session_label(cell.session)}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -28,6 +28,7 @@ LEGEND = (
     "type digits or F2: minutes · Ctrl+Z undo, Ctrl+Shift+Z redo"
 )
 Index = QModelIndex | QPersistentModelIndex
+COLUMN_WIDTH = 76  # at least: "Wed 25 Nov" and "O 225" fit
 
 
 class MinutesDelegate(QStyledItemDelegate):
@@ -82,17 +83,42 @@ class AttendanceGridView(QTableView):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.setTabKeyNavigation(False)  # Tab leaves the grid, as everywhere else
+        # Per item, with fit_columns: the grid starts with a whole column, never half a date.
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
         self.setWordWrap(False)
         self.setCornerButtonEnabled(False)
         horizontal = self.horizontalHeader()
         horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        horizontal.setDefaultSectionSize(76)
+        horizontal.setDefaultSectionSize(COLUMN_WIDTH)
         horizontal.setHighlightSections(True)
         vertical = self.verticalHeader()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(max(26, self.fontMetrics().height() + 10))
         vertical.setHighlightSections(True)
         vertical.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        if model is not None:
+            model.modelReset.connect(self.fit_columns)
+
+    def fit_columns(self) -> None:
+        """Widen the columns so that a whole number of them fills the width: scrolled by
+        whole columns, the grid then never shows half a date."""
+        model = self.model()
+        count = model.columnCount() if model is not None else 0
+        if not count:
+            return
+        available = self.viewport().width()
+        shown = max(1, min(count, available // COLUMN_WIDTH))
+        width = max(COLUMN_WIDTH, available // shown)
+        header = self.horizontalHeader()
+        for column in range(count):
+            header.resizeSection(column, width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         index = self.currentIndex()

@@ -169,7 +169,7 @@ def test_the_charts_data_follows_the_marks(qtbot: QtBot, setup: Setup) -> None:
     page = setup.page
     assert page.summary is not None and page.summary.weekly == []  # nothing held yet
     assert page.charts.rate.canvas is None  # a message, and matplotlib not needed yet
-    assert page.below_model.rowCount() == 3
+    assert page.below.model.rowCount() == 3
     page.grid.setFocus()
     with qtbot.waitSignal(page.charts.rate.drawn, timeout=10_000):
         press(page.grid, Qt.Key.Key_P, Qt.Key.Key_U, Qt.Key.Key_P)  # Ana and Cy came
@@ -183,16 +183,16 @@ def test_the_charts_data_follows_the_marks(qtbot: QtBot, setup: Setup) -> None:
     }
     assert members == {"Ana": 180, "Ben": 0, "Cy": 180}
     # Nine hours: Ana and Cy need both remaining sessions; Ben cannot reach it any more.
-    rows = [page.below_model.row(n) for n in range(page.below_model.rowCount())]
+    rows = [page.below.model.row(n) for n in range(page.below.model.rowCount())]
     assert [(r.display_name, r.sessions_needed) for r in rows] == [
         ("Ben", 0),
         ("Ana", 2),
         ("Cy", 2),
     ]
     assert (
-        page.below_model.index(0, BelowColumn.TAKES).data() == "can't reach: 3 h short · joined Mon"
+        page.below.model.index(0, BelowColumn.TAKES).data() == "can't reach: 3 h short · joined Mon"
     )
-    assert page.below_model.index(1, BelowColumn.TAKES).data() == "needs both"
+    assert page.below.model.index(1, BelowColumn.TAKES).data() == "needs both"
     assert "Weekly attendance rate" in page.charts.rate.accessibleDescription()
 
 
@@ -268,4 +268,4 @@ def test_the_models_pass_qtmodeltester(
     press(page.grid, Qt.Key.Key_P, Qt.Key.Key_L)
     settle(qtbot, page)
     qtmodeltester.check(page.model, force_py=True)  # type: ignore[no-untyped-call]
-    qtmodeltester.check(page.below_model, force_py=True)  # type: ignore[no-untyped-call]
+    qtmodeltester.check(page.below.model, force_py=True)  # type: ignore[no-untyped-call]

@@ -7,16 +7,13 @@ import itertools
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QModelIndex, Qt, Slot
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,9 +23,9 @@ from app.services.attendance_summary import AttendanceSummary
 from app.services.progress import week_start
 from app.tasks import TaskRunner
 from models import AttendanceStatus, SessionStatus
-from views.attendance_below_minimum_model import BelowColumn, BelowMinimumTableModel
+from views.attendance_below_minimum_panel import BelowMinimumPanel
 from views.attendance_chart_tabs import AttendanceChartTabs
-from views.attendance_charts import hours_text, short_date
+from views.attendance_charts import short_date
 from views.attendance_grid_model import AttendanceGridModel, GridCell, session_label
 from views.attendance_grid_view import LEGEND, AttendanceGridView
 from views.attendance_marking import AttendanceMarker
@@ -62,7 +59,6 @@ class AttendancePage(DeskPage):
         super().__init__(services, tasks, parent)
         self.model = AttendanceGridModel(self)
         self.marker = AttendanceMarker(services.attendance, tasks, self.model, self)
-        self.below_model = BelowMinimumTableModel(self)
         self.summary: AttendanceSummary | None = None
         self._ending: dt.date | None = None  # the grid's last week; None: the latest
         self._grid_stale = False
@@ -103,34 +99,13 @@ class AttendancePage(DeskPage):
 
         self.grid = AttendanceGridView(content)
         self.grid.setModel(self.model)
-        below = QWidget(content)
-        self.below_heading = heading_label("Below the minimum this week", below, scale=1.05)
-        self.below_note = note_label("", below)
-        self.below_table = QTableView(below)
-        self.below_table.setAccessibleName("Below the minimum this week")
-        self.below_table.setModel(self.below_model)
-        self.below_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.below_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.below_table.setTabKeyNavigation(False)
-        self.below_table.verticalHeader().hide()
-        self.below_table.setWordWrap(True)
-        header = self.below_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(BelowColumn.TAKES, QHeaderView.ResizeMode.Stretch)
-        self.below_table.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        below_layout = QVBoxLayout(below)
-        below_layout.setContentsMargins(0, 0, 0, 0)
-        below_layout.addWidget(self.below_heading)
-        below_layout.addWidget(self.below_note)
-        below_layout.addWidget(self.below_table, 1)
+        self.below = BelowMinimumPanel(content)
         self.charts = AttendanceChartTabs(content)
 
         top = QSplitter(Qt.Orientation.Horizontal, content)
         top.setChildrenCollapsible(False)
         top.addWidget(self.grid)
-        top.addWidget(below)
+        top.addWidget(self.below)
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 2)
         top.setSizes([620, 380])
@@ -140,6 +115,7 @@ class AttendancePage(DeskPage):
         self.splitter.addWidget(self.charts)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 300])  # the grid as tall as the charts to begin with
 
         bar = QHBoxLayout()
         bar.addWidget(self.heading, 1)
@@ -164,7 +140,7 @@ class AttendancePage(DeskPage):
             self.redo_button,
             self.schedule_button,
             self.grid,
-            self.below_table,
+            self.below.table,
             self.charts,
         ]
         for first, second in itertools.pairwise(order):
@@ -215,7 +191,7 @@ class AttendancePage(DeskPage):
         self._ending = None
         self.summary = None
         self.model.load(None)
-        self.below_model.load([], cohort.weekly_minimum_minutes)
+        self.below.clear(cohort.weekly_minimum_minutes)
         self.charts.show_loading()
         self.heading.setText(f"Attendance in {cohort.name}")
         self.empty_state.show_state(f"Attendance in {cohort.name}", "Loading sessions and marks…")
@@ -289,17 +265,24 @@ class AttendancePage(DeskPage):
         if current is not None:
             index = self.model.index_of(current.session.id, current.member.participant_id)
         if not index.isValid() and self.model.rowCount() and self.model.columnCount():
-            held = [
-                n
-                for n in range(self.model.columnCount())
-                if self.model.session(n).local_date <= grid.today
-            ]
-            index = self.model.index(0, held[-1] if held else 0)
+            dates = [self.model.session(n).local_date for n in range(self.model.columnCount())]
+            column = max([n for n, day in enumerate(dates) if day <= grid.today], default=0)
+            index = self.model.index(0, column)  # the first current member, the latest session
+            # This week's first session at the left edge, so no column is cut in half; once
+            # the layout has given the grid its width (the page was only just shown).
+            week = week_start(dates[column])
+            first = min(n for n, day in enumerate(dates) if day >= week)
+            QTimer.singleShot(0, self, lambda: self._scroll_to_column(first))
         if index.isValid():
             self.grid.setCurrentIndex(index)
             self.grid.scrollTo(index)
         if not grid.sessions:
             self._show_notice("No sessions in these weeks.")
+
+    def _scroll_to_column(self, column: int) -> None:
+        if column < self.model.columnCount():
+            self.grid.horizontalScrollBar().setValue(column)  # per-item scrolling: a column
+            self.grid.scrollTo(self.grid.currentIndex())
 
     def _on_summary_loaded(self, summary: AttendanceSummary) -> None:
         cohort = self.cohort
@@ -307,16 +290,7 @@ class AttendancePage(DeskPage):
             return
         self.summary = summary
         self.charts.show_summary(summary)
-        self.below_model.load(summary.below_minimum, summary.minimum_minutes)
-        minimum = hours_text(summary.minimum_minutes)
-        self.below_heading.setText(f"Below the {minimum} minimum this week")
-        self.below_table.setAccessibleName(f"Below the {minimum} minimum this week")
-        if summary.below_minimum:
-            self.below_note.setText(
-                "Counting every session still scheduled this week as attended in full."
-            )
-        else:
-            self.below_note.setText(f"Everyone has reached the {minimum} minimum this week.")
+        self.below.show_summary(summary)
 
     # -- marking ----------------------------------------------------------------------------
 

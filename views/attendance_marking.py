@@ -7,8 +7,9 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
 
 from app.services.attendance import (
     OVERTIME_ALLOWANCE,
@@ -199,6 +200,25 @@ class AttendanceMarker(QObject):
         if cell.mark is None:
             return True
         return self._push(cell, None)
+
+    def create_actions(self, parent: QWidget) -> tuple[QAction, QAction]:
+        """Undo (Ctrl+Z) and redo (Ctrl+Shift+Z and the platform's own keys) for ``parent``
+        and its children, enabled while there is something to undo or redo; connect their
+        ``triggered`` to whatever should follow (the page selects the cell)."""
+        undo = QAction("Undo", parent)
+        undo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
+        redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+        if QKeySequence("Ctrl+Shift+Z") not in redo_keys:
+            redo_keys.append(QKeySequence("Ctrl+Shift+Z"))
+        redo = QAction("Redo", parent)
+        redo.setShortcuts(redo_keys)
+        for action in (undo, redo):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setEnabled(False)
+            parent.addAction(action)
+        self.stack.canUndoChanged.connect(undo.setEnabled)
+        self.stack.canRedoChanged.connect(redo.setEnabled)
+        return undo, redo
 
     def reset(self) -> None:
         """Forget the history (after a reload, the commands no longer match the grid)."""

@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from matplotlib.dates import date2num
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -269,3 +270,30 @@ def test_the_models_pass_qtmodeltester(
     settle(qtbot, page)
     qtmodeltester.check(page.model, force_py=True)  # type: ignore[no-untyped-call]
     qtmodeltester.check(page.below.model, force_py=True)  # type: ignore[no-untyped-call]
+
+
+def test_chart_tooltips_name_the_week_and_the_person(qtbot: QtBot, setup: Setup) -> None:
+    page = setup.page
+    page.grid.setFocus()
+    with qtbot.waitSignal(page.charts.rate.drawn, timeout=10_000):
+        press(page.grid, Qt.Key.Key_P, Qt.Key.Key_U, Qt.Key.Key_P)
+        settle(qtbot, page)
+    rate = page.charts.rate
+    axes = rate.figure.axes[0]
+    point = rate.canvas_position(axes, float(date2num(MONDAY)), 66.7)  # type: ignore[no-untyped-call]
+    assert rate.tooltip_at_position(point) == (
+        "Week of Mon 2 Mar 2026: 67% so far (2 of 3 expected, 1 session)"
+    )
+    hours = page.charts.hours
+    with qtbot.waitSignal(hours.drawn, timeout=10_000):
+        page.charts.setCurrentWidget(page.charts.hours_panel)
+    bars = hours.figure.axes[0]
+    # Ana is the first group; this week is the last of its six bars.
+    point = hours.canvas_position(bars, 5, 1)
+    assert hours.tooltip_at_position(point) == (
+        "Ana, week of 2 Mar: 3 h so far, 6 h still scheduled (minimum 9 h)"
+    )
+    point = hours.canvas_position(bars, 4, 1)
+    assert hours.tooltip_at_position(point) == "Ana, week of 23 Feb: 0 min (minimum 9 h; below)"
+    point = hours.canvas_position(bars, hours.stride + 4, 1)
+    assert hours.tooltip_at_position(point) == "Ben, week of 23 Feb: not yet a member"

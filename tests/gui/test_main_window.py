@@ -234,4 +234,6 @@ def test_with_sessions_the_pages_say_how_many_and_what_comes_next(
     qtbot.waitUntil(lambda: all("2 sessions" in body.text() for body in bodies), timeout=5000)
     attendance = page(window, "attendance")
     assert isinstance(attendance, AttendancePage)  # its grid replaces the count (issue 3)
+    assert attendance.model.columnCount() == 0  # hidden: it loads nothing yet
+    window.show_page("attendance")
     qtbot.waitUntil(lambda: attendance.model.columnCount() == 1, timeout=5000)  # this week

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -45,8 +45,9 @@ WEEK = dt.timedelta(days=7)
 class AttendancePage(DeskPage):
     """Mark a cohort's attendance from the keyboard, and see how attendance is going.
 
-    Everything is loaded through the task runner: the grid (two weeks, ``GRID_WEEKS``) and
-    the charts' summary are two tasks that a newer cohort supersedes. Marks go through an
+    Everything is loaded through the task runner, once the page is shown: the grid (two
+    weeks, ``GRID_WEEKS``) and the charts' summary are two tasks that a newer cohort
+    supersedes. Marks go through an
     ``AttendanceMarker`` (undoable, written in order); once every write is done, the summary
     (charts and the below-the-minimum list) is loaded again. A cohort without sessions gets
     an empty state that schedules them from its weekly pattern.
@@ -63,6 +64,7 @@ class AttendancePage(DeskPage):
         self._ending: dt.date | None = None  # the grid's last week; None: the latest
         self._grid_stale = False
         self._warmed = False
+        self._load_pending = False  # a cohort arrived while the page was hidden
         self.no_sessions = EmptyState(self)
         self.no_sessions.setObjectName("attendanceNoSessions")
         self.no_sessions.action_triggered.connect(self.schedule_sessions)
@@ -148,23 +150,12 @@ class AttendancePage(DeskPage):
 
     def _build_actions(self) -> None:
         stack = self.marker.stack
-        self.undo_action = QAction("Undo", self)
-        self.undo_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
-        redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
-        if QKeySequence("Ctrl+Shift+Z") not in redo_keys:
-            redo_keys.append(QKeySequence("Ctrl+Shift+Z"))
-        self.redo_action = QAction("Redo", self)
-        self.redo_action.setShortcuts(redo_keys)
-        for action, slot in ((self.undo_action, self.undo), (self.redo_action, self.redo)):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setEnabled(False)
-            action.triggered.connect(slot)
-            self.addAction(action)
+        self.undo_action, self.redo_action = self.marker.create_actions(self)
+        self.undo_action.triggered.connect(self.undo)
+        self.redo_action.triggered.connect(self.redo)
         for widget in (self.undo_button, self.redo_button):
             widget.setEnabled(False)
-        stack.canUndoChanged.connect(self.undo_action.setEnabled)
         stack.canUndoChanged.connect(self.undo_button.setEnabled)
-        stack.canRedoChanged.connect(self.redo_action.setEnabled)
         stack.canRedoChanged.connect(self.redo_button.setEnabled)
         stack.undoTextChanged.connect(lambda text: self.undo_button.setToolTip(f"Undo {text}"))
         stack.redoTextChanged.connect(lambda text: self.redo_button.setToolTip(f"Redo {text}"))
@@ -197,6 +188,19 @@ class AttendancePage(DeskPage):
         self.empty_state.show_state(f"Attendance in {cohort.name}", "Loading sessions and marks…")
         self._stack.setCurrentWidget(self.empty_state)
         self._show_notice("")
+        self._load_pending = True
+        if self.isVisible():
+            self._load()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._load_pending and self.cohort is not None:
+            self._load()
+
+    def _load(self) -> None:
+        """Load what the page shows; only once it is on screen, so that a start on another
+        page neither queries the vault for it nor imports matplotlib."""
+        self._load_pending = False
         if not self._warmed:
             from views.charts.chart import warm_up
 

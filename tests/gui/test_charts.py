@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -99,6 +100,38 @@ def test_the_canvas_renders_at_the_device_pixel_ratio(line: LineChart, qtbot: Qt
     assert line.canvas.device_pixel_ratio == line.devicePixelRatioF()
     width, _ = line.canvas.get_width_height(physical=True)
     assert width == round(line.canvas.width() * line.devicePixelRatioF())
+
+
+HIGH_DPI = """
+import datetime as dt
+from PySide6.QtWidgets import QApplication
+application = QApplication([])
+from views.charts.calendar_heat_map import CalendarHeatMapChart, DayValue
+chart = CalendarHeatMapChart("High DPI")
+chart.resize(400, 200)
+chart.show()
+chart.set_days([DayValue(dt.date(2026, 3, 2), 0.5)])
+application.processEvents()
+chart.redraw(immediately=True)
+width, height = chart.canvas.get_width_height(physical=True)
+print(chart.canvas.device_pixel_ratio, width, height, chart.canvas.width(), chart.canvas.height())
+"""
+
+
+def test_charts_render_at_twice_the_pixels_on_a_high_dpi_screen() -> None:
+    environment = {**os.environ, "QT_SCALE_FACTOR": "2", "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", HIGH_DPI],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    ratio, width, height, logical_width, logical_height = out.stdout.split()
+    assert float(ratio) == 2.0
+    assert (int(width), int(height)) == (2 * int(logical_width), 2 * int(logical_height))
 
 
 def test_tooltips_name_the_point_under_the_mouse(line: LineChart, qtbot: QtBot) -> None:

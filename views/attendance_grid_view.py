@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -23,10 +23,19 @@ KEY_STATUSES = {
     for status, key in STATUS_KEYS.items()
     if status is not AttendanceStatus.NOT_RECORDED
 }
-LEGEND = (
-    "P present · L late · O left early · E excused · U unexcused · Delete: no mark · "
-    "type digits or F2: minutes · Ctrl+Z undo, Ctrl+Shift+Z redo"
-)
+
+
+def legend() -> str:
+    """The keys, with undo and redo as this platform writes them (Ctrl+Z here, ⌘Z on a Mac)."""
+    native = QKeySequence.SequenceFormat.NativeText
+    undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(native)
+    redo = QKeySequence("Ctrl+Shift+Z").toString(native)
+    return (
+        "P present · L late · O left early · E excused · U unexcused · Delete: no mark · "
+        f"type digits or F2: minutes · {undo} undo, {redo} redo"
+    )
+
+
 Index = QModelIndex | QPersistentModelIndex
 COLUMN_WIDTH = 76  # at least: "Wed 25 Nov" and "O 225" fit
 
@@ -73,7 +82,7 @@ class AttendanceGridView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Attendance grid")
-        self.setAccessibleDescription(LEGEND)
+        self.setAccessibleDescription(legend())
         self.setItemDelegate(MinutesDelegate(self))
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)

@@ -27,7 +27,7 @@ from views.attendance_below_minimum_panel import BelowMinimumPanel
 from views.attendance_chart_tabs import AttendanceChartTabs
 from views.attendance_charts import short_date
 from views.attendance_grid_model import AttendanceGridModel, GridCell, session_label
-from views.attendance_grid_view import LEGEND, AttendanceGridView
+from views.attendance_grid_view import AttendanceGridView, legend
 from views.attendance_marking import AttendanceMarker
 from views.empty_state import EmptyState
 from views.heading import heading_label, note_label
@@ -88,7 +88,7 @@ class AttendancePage(DeskPage):
         self.later_button = QPushButton("&Later ▶", content)
         self.later_button.setAccessibleName("Later weeks")
         self.this_week_button = QPushButton("This &week", content)
-        self.legend = note_label(LEGEND, content)
+        self.legend = note_label(legend(), content)
         self.undo_button = QPushButton("&Undo", content)
         self.undo_button.setAccessibleName("Undo the last mark")
         self.redo_button = QPushButton("&Redo", content)

@@ -111,7 +111,8 @@ def bulk_program(
             values = []
             for row in table_rows:
                 row.update(version=next_version(), origin=origin, deleted=0)
-                values.append(tuple(row[c] for c in spec.columns))
+                # Columns added later (nullable) are left out of the fixture rows: None.
+                values.append(tuple(row.get(c) for c in spec.columns))
             cursor.executemany(spec.insert_sql(), values)
         cursor.execute("COMMIT")
     finally:

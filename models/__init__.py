@@ -1,5 +1,6 @@
 """Circlekeeper's typed SQLAlchemy entities: the rows the vault holds, and nothing else."""
 
+from models.accountability_pair import AccountabilityPair, ContactMethod, PartnerContact
 from models.attendance import Attendance, AttendanceStatus
 from models.audit_event import AuditAction, AuditEvent
 from models.base import Base, SyncColumns
@@ -11,10 +12,13 @@ from models.enrollment import Enrollment, EnrollmentStatus
 from models.goal import Goal, GoalReview, GoalStatus, ReviewOutcome, ValueDomain
 from models.group_session import GroupSession, SessionStatus
 from models.participant import Participant
+from models.round_state import RoundKind, RoundOrder, RoundState, RoundTurn, TurnStatus
 from models.sync_state import ClockState, FieldHistory, RowClock, SyncConflict, SyncLog
 from models.trusted_peer import TrustedPeer
+from models.value import Value, ValueSource
 
 __all__ = [
+    "AccountabilityPair",
     "AgeGroup",
     "Attendance",
     "AttendanceStatus",
@@ -26,6 +30,7 @@ __all__ = [
     "Cohort",
     "CohortStatus",
     "CohortType",
+    "ContactMethod",
     "DeviceInfo",
     "DeviceKey",
     "Enrollment",
@@ -37,7 +42,12 @@ __all__ = [
     "GroupSession",
     "LevelOfCare",
     "Participant",
+    "PartnerContact",
     "ReviewOutcome",
+    "RoundKind",
+    "RoundOrder",
+    "RoundState",
+    "RoundTurn",
     "RowClock",
     "SessionStatus",
     "ShareScope",
@@ -46,5 +56,8 @@ __all__ = [
     "SyncLog",
     "Track",
     "TrustedPeer",
+    "TurnStatus",
+    "Value",
     "ValueDomain",
+    "ValueSource",
 ]

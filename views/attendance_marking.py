@@ -188,7 +188,9 @@ class AttendanceMarker(QObject):
         if mark is not None and mark.status.attended:
             if minutes == mark.minutes_attended:
                 return True
-            return self._push(cell, replace(mark, minutes_attended=minutes))
+            # As AttendanceService.mark does: minutes set by hand replace a live round's.
+            changed = replace(mark, minutes_attended=minutes, arrived_minute=None, left_minute=None)
+            return self._push(cell, changed)
         if minutes == 0:
             return True  # 0 minutes adds nothing to an absence or an empty cell
         note = mark.note if mark is not None else ""

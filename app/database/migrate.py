@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
+import os
 from pathlib import Path
 
 from alembic import command
@@ -13,7 +15,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from app.database.errors import DatabaseTooNew
+from app.database.engine import is_damage
+from app.database.errors import DatabaseDamaged, DatabaseTooNew
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +52,42 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def backup_copy(engine: Engine, destination: Path) -> None:
-    """Write an encrypted copy (same key) of the database to ``destination`` atomically."""
+    """Write an encrypted copy (same key) of the database to ``destination`` atomically.
+
+    The copy is private to the user (mode 0600) from its first byte, durable before it gets
+    its name, and nothing is left behind when it fails (``DatabaseDamaged`` for a bad page).
+    """
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
-    raw = engine.raw_connection()
+    # VACUUM INTO fills an existing empty file and keeps its mode.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
-        raw.cursor().execute("VACUUM INTO ?", (str(partial),))
-    finally:
-        raw.close()
-    partial.replace(destination)
+        raw = engine.raw_connection()
+        try:
+            raw.cursor().execute("VACUUM INTO ?", (str(partial),))
+        except Exception as error:
+            if is_damage(error):
+                raise DatabaseDamaged(Path(str(engine.url.database))) from error
+            raise
+        finally:
+            raw.close()
+        _fsync(partial)
+        partial.replace(destination)
+        _fsync(destination.parent)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries, to disk (folders can't be opened on Windows)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def upgrade(engine: Engine, database_path: Path, to: str = "head") -> Path | None:

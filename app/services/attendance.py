@@ -42,6 +42,9 @@ class AttendanceRow:
     status: AttendanceStatus
     minutes_attended: int
     note: str
+    # Minutes from the start at which they came or went, when a live round recorded them.
+    arrived_minute: int | None = None
+    left_minute: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,14 @@ def default_minutes(status: AttendanceStatus, planned_minutes: int) -> int:
 
 def to_row(mark: Attendance) -> AttendanceRow:
     return AttendanceRow(
-        mark.id, mark.session_id, mark.participant_id, mark.status, mark.minutes_attended, mark.note
+        mark.id,
+        mark.session_id,
+        mark.participant_id,
+        mark.status,
+        mark.minutes_attended,
+        mark.note,
+        mark.arrived_minute,
+        mark.left_minute,
     )
 
 
@@ -127,9 +137,9 @@ class AttendanceService:
     ) -> AttendanceRow | None:
         """Put back exactly ``previous`` (None: no mark) and the session's status (undo).
 
-        One unit of work: the mark's status, minutes and note as they were, or a tombstone
-        when there was no mark, and the session's status as it was before the change that is
-        being undone (a first mark makes a scheduled session "held").
+        One unit of work: the mark's status, minutes, note and live-round minutes as they
+        were, or a tombstone when there was no mark, and the session's status as it was
+        before the change that is being undone (a first mark makes a scheduled session "held").
         """
         session_status = check.choice("session_status", session_status, SessionStatus)
         with self._context.database.write() as db:
@@ -149,6 +159,9 @@ class AttendanceService:
                 mark = self._put(
                     db, session, participant_id, previous.status, previous.minutes_attended, note
                 )
+                mark.arrived_minute = previous.arrived_minute
+                mark.left_minute = previous.left_minute
+                db.flush()
                 restored = to_row(mark)
             session.status = session_status
             db.flush()
@@ -192,6 +205,9 @@ class AttendanceService:
         mark.status = status
         mark.minutes_attended = minutes
         mark.note = note
+        # A mark set by hand replaces the minute-by-minute one of the live session.
+        mark.arrived_minute = None
+        mark.left_minute = None
         mark.deleted = False
         # Recording anyone's attendance (even an absence) means the session took place.
         if status is not AttendanceStatus.NOT_RECORDED and session.status in (

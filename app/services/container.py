@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.services.accountability import AccountabilityService
+from app.services.agenda import AgendaService
 from app.services.attendance import AttendanceService
 from app.services.attendance_summary import AttendanceSummaryService
 from app.services.checkins import CheckInService
@@ -13,9 +15,14 @@ from app.services.enrollments import EnrollmentService
 from app.services.exchange import ExchangeService
 from app.services.goals import GoalService
 from app.services.participants import ParticipantService
+from app.services.partners import PartnerService
+from app.services.program_settings import ProgramSettingsService
 from app.services.progress import ProgressService
+from app.services.round import RoundService
+from app.services.round_entries import RoundEntryService
 from app.services.sessions import SessionService
 from app.services.sync_review import SyncReviewService
+from app.services.values import ValueService
 from app.sync.clock import HybridLogicalClock
 from app.vault.vault import UnlockedVault
 
@@ -32,6 +39,13 @@ class Services:
     checkins: CheckInService
     goals: GoalService
     progress: ProgressService
+    values: ValueService
+    partners: PartnerService
+    program_settings: ProgramSettingsService
+    accountability: AccountabilityService
+    agenda: AgendaService
+    rounds: RoundService
+    round_entries: RoundEntryService
     exchange: ExchangeService
     sync_review: SyncReviewService
 
@@ -48,6 +62,13 @@ class Services:
             checkins=CheckInService(context),
             goals=GoalService(context),
             progress=ProgressService(context),
+            values=ValueService(context),
+            partners=PartnerService(context),
+            program_settings=ProgramSettingsService(context),
+            accountability=AccountabilityService(context),
+            agenda=AgendaService(context),
+            rounds=RoundService(context),
+            round_entries=RoundEntryService(context),
             exchange=ExchangeService(context),
             sync_review=SyncReviewService(context),
         )

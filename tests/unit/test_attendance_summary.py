@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -188,6 +189,12 @@ def test_undo_restores_the_previous_mark_exactly(services: Services) -> None:
     assert services.attendance.for_session(session.id) == []
     with pytest.raises(InvalidInput):
         services.attendance.restore(g.sessions[4].id, ana, first, session_status=SessionStatus.HELD)
+    live_round = dataclasses.replace(first, arrived_minute=20)
+    restored = services.attendance.restore(
+        session.id, ana, live_round, session_status=SessionStatus.HELD
+    )
+    assert restored == live_round  # a live round's minute of arrival comes back too
+    assert services.attendance.for_session(session.id) == [live_round]
 
 
 def test_a_session_that_ended_unmarked_is_not_counted_as_still_to_come(

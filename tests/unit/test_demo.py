@@ -77,6 +77,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[UnlockedVau
     vault.close()
 
 
+@pytest.fixture(scope="module")
+def demo_services(demo: tuple[UnlockedVault, DemoSummary]) -> Services:
+    return Services.for_vault(demo[0], actor="tester")  # one per open database
+
+
 def rows(vault: UnlockedVault, sql: str) -> list[Any]:
     with vault.database.read() as db:
         return list(db.execute(text(sql)))
@@ -182,7 +187,8 @@ def test_the_summary_matches_the_tables(demo: tuple[UnlockedVault, DemoSummary])
     vault, summary = demo
     counts = integrity.check(vault.database).counts
     assert {t: counts[t] for t in summary.counts} == summary.counts
-    assert summary.participants == 150 and summary.cohorts == 6
+    assert summary.participants == 150
+    assert summary.cohorts == 7  # six groups; the closed one is on its second 12-week cycle
     assert summary.checkins > 1000
 
 
@@ -246,18 +252,23 @@ def test_attendance_minutes_follow_the_status(demo: tuple[UnlockedVault, DemoSum
     vault, _ = demo
     marks = rows(
         vault,
-        "SELECT a.status, a.minutes_attended, s.planned_minutes, s.status FROM attendance a "
+        "SELECT a.status, a.minutes_attended, a.arrived_minute, a.left_minute, "
+        "s.planned_minutes, s.status FROM attendance a "
         "JOIN group_session s ON s.id = a.session_id",
     )
     assert {status for status, *_ in marks} >= {"present", "late", "left_early", "excused"}
-    for status, minutes, planned, session_status in marks:
+    for status, minutes, arrived, left, planned, session_status in marks:
         assert session_status == "held"
         if status == "present":
-            assert minutes == planned
-        elif AttendanceStatus(status).attended:
-            assert 0 < minutes < planned <= planned + OVERTIME_ALLOWANCE
+            assert (minutes, arrived, left) == (planned, None, None)
+        elif status == "late":  # as the live round records it: minutes from the start
+            assert 0 < arrived < planned and left is None and minutes == planned - arrived
+        elif status == "left_early":
+            assert arrived is None and 0 < left < planned and minutes == left
         else:
-            assert minutes == 0
+            assert not AttendanceStatus(status).attended
+            assert (minutes, arrived, left) == (0, None, None)
+        assert minutes <= planned + OVERTIME_ALLOWANCE
 
 
 def test_check_ins_come_from_people_who_attended(demo: tuple[UnlockedVault, DemoSummary]) -> None:
@@ -356,13 +367,10 @@ def test_every_row_passes_the_services_own_checks(demo: tuple[UnlockedVault, Dem
         check.text("facilitator", facilitator, max_length=80)
 
 
-def test_the_program_ends_today_with_a_session_coming_up(
-    demo: tuple[UnlockedVault, DemoSummary],
-) -> None:
-    vault, _ = demo
-    services = Services.for_vault(vault, actor="tester")
+def test_the_program_ends_today_with_a_session_coming_up(demo_services: Services) -> None:
+    services = demo_services
     this_week = 0
-    for cohort in services.cohorts.list():
+    for cohort in services.cohorts.list(include_finished=False):
         sessions = services.sessions.for_cohort(cohort.id)
         held = [s for s in sessions if s.status.value == "held"]
         coming = [s for s in sessions if s.status.value == "scheduled"]
@@ -432,3 +440,23 @@ def test_the_progress_bar_draws_on_a_terminal_and_stays_silent_elsewhere() -> No
     frames = shown.getvalue().split("\r")[1:]
     assert [frame.split("]")[1].split("%")[0].strip() for frame in frames] == ["0", "50", "100"]
     assert shown.getvalue().endswith("\n") and piped.getvalue() == ""
+
+
+def test_a_closed_group_starts_a_cohort_each_cycle_and_keeps_to_its_dates(
+    demo_services: Services,
+) -> None:
+    services = demo_services
+    closed = [c for c in services.cohorts.list() if c.cohort_type.value == "closed"]
+    assert [c.status.value for c in sorted(closed, key=lambda c: c.start_date)] == [
+        "finished",
+        "active",
+    ]
+    for cohort in closed:
+        assert cohort.end_date is not None
+        assert (cohort.end_date - cohort.start_date).days < 12 * 7
+        sessions = services.sessions.for_cohort(cohort.id)
+        assert all(cohort.start_date <= s.local_date <= cohort.end_date for s in sessions)
+        stays = services.enrollments.for_cohort(cohort.id, include_ended=True)
+        graduated = [s for s in stays if s.status.value == "graduated"]
+        assert all(s.end_date == cohort.end_date for s in graduated)
+        assert all(cohort.start_date <= s.start_date <= cohort.end_date for s in stays)

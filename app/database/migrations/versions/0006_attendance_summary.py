@@ -1,7 +1,7 @@
 """attendance: a covering index for the attendance charts' per-session tally
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from alembic import op
 
 revision: str = "0006"
-# The lead re-chains this at merge (the brief asks for 0002; this branch already has 0003).
-down_revision: str | None = "0003"
+# Chained after main's latest (0004) so that this branch has one head; re-chain at merge.
+down_revision: str | None = "0004"
 branch_labels: str | None = None
 depends_on: str | None = None
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
+from app import database
 from app.database.migrate import head_revision
+from app.services import demo
 from app.services.demo import generate_demo
 from app.services.demo.generator import DemoShape
 from app.vault.keyfile import KdfParameters
 from app.vault.vault import UnlockedVault, VaultPaths, create_vault, unlock_with_passphrase
 
+MIGRATIONS = Path(database.__file__).parent / "migrations" / "versions"
+DEMO = Path(demo.__file__).parent
 PASSPHRASE = "benchmark passphrase"  # throwaway vaults in a cache folder, never real data
 CHEAP_KDF = KdfParameters(iterations=1, lanes=1, memory_kib=8 * 1024)
 
@@ -25,11 +30,22 @@ def cache_root() -> Path:
 
 
 def cache_key(shape: DemoShape) -> str:
-    """Everything that changes the vault's bytes: the shape and the schema's revision."""
+    """Everything that changes the vault's bytes: the shape, the migrations, the generator."""
     return (
         f"demo-c{shape.cohorts}-p{shape.participants}-w{shape.weeks}-s{shape.seed}"
-        f"-{shape.today:%Y%m%d}-{shape.actor}-schema{head_revision()}"
+        f"-{shape.today:%Y%m%d}-{shape.actor}-schema{head_revision()}-{code_digest()}"
     )
+
+
+def code_digest() -> str:
+    """A digest of the migration scripts and the demo generator's source (revision ids alone
+    miss a re-chained migration or a generator that fills a new column)."""
+    digest = hashlib.sha256()
+    for folder in (MIGRATIONS, DEMO):
+        for path in sorted(folder.glob("*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def cached_demo(shape: DemoShape) -> VaultPaths:

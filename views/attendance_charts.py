@@ -7,6 +7,8 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QMargins
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from app.services.attendance_summary import MemberWeek, RateRow
@@ -16,6 +18,10 @@ from views.charts.chart import Chart, ChartColours
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+
+CROWDED = 10  # more members than this: their names are set at an angle
+WIDE_LEGEND = 720  # logical pixels: narrower, the hours legend takes two rows
 
 
 def hours_text(minutes: int) -> str:
@@ -44,6 +50,8 @@ class WeeklyRateChart(Chart):
     ``set_weeks(weeks, this_week)`` charts ``RateRow``s (a week without a held session is a
     gap); a dashed line marks the average over the weeks shown.
     """
+
+    fixed_margins = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Weekly attendance rate", parent)
@@ -109,6 +117,12 @@ class WeeklyRateChart(Chart):
         if len(days):
             axes.set_xlim(float(days[0]) - 3, float(days[-1]) + 3)
 
+    def margins(self) -> QMargins:
+        metrics = QFontMetrics(self.font())
+        line = metrics.height()
+        # "100%" ticks on the left; the average above; months and the year's offset below.
+        return QMargins(metrics.horizontalAdvance("100%") + 16, line + 10, 18, 2 * line + 14)
+
     def describe(self) -> str:
         held = [w for w in self._weeks if w.rate is not None]
         if not held:
@@ -155,12 +169,15 @@ class WeeklyHoursChart(Chart):
     scheduled (the projection). Weeks before someone joined have no bar.
     """
 
+    fixed_margins = True
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Weekly hours against the minimum", parent)
         self._weeks: list[dt.date] = []
         self._members: list[list[MemberWeek]] = []
         self._this_week: dt.date | None = None
         self._minimum = 0
+        self._legend_rows = 1
 
     def set_hours(
         self,
@@ -261,7 +278,7 @@ class WeeklyHoursChart(Chart):
         axes.axhline(minimum, color=colours.text, linestyle="--", linewidth=1.1)
         centres = [n * self.stride + (len(self._weeks) - 1) / 2 for n in range(len(self._members))]
         names = [rows[0].display_name for rows in self._members]
-        crowded = len(names) > 10
+        crowded = len(names) > CROWDED
         axes.set_xticks(
             centres, names, rotation=30 if crowded else 0, ha="right" if crowded else "center"
         )
@@ -279,7 +296,31 @@ class WeeklyHoursChart(Chart):
             Patch(facecolor="none", edgecolor=colours.muted, hatch="////", label="still scheduled"),
             Line2D([], [], color=colours.text, linestyle="--", label=minimum_label),
         ]
-        figure.legend(handles=handles, loc="outside upper right", ncols=len(handles))
+        self._legend_rows = self._rows_for_legend()
+        figure.legend(
+            handles=handles,
+            loc="upper right",
+            ncols=math.ceil(len(handles) / self._legend_rows),
+            borderaxespad=0.2,
+        )
+
+    def _rows_for_legend(self) -> int:
+        return 1 if self.width() >= WIDE_LEGEND else 2
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.has_content and self._rows_for_legend() != self._legend_rows:
+            self.redraw()  # the legend takes one row or two
+
+    def margins(self) -> QMargins:
+        metrics = QFontMetrics(self.font())
+        line = metrics.height()
+        bottom = line + 12
+        if self._members and len(self._members) > CROWDED:  # names at 30°
+            longest = max(metrics.horizontalAdvance(rows[0].display_name) for rows in self._members)
+            bottom = round(longest * 0.5 + line * 0.87) + 12
+        left = metrics.horizontalAdvance("25") + line + 22  # ticks and the "hours" label
+        return QMargins(left, self._legend_rows * (line + 6) + 10, 12, bottom)
 
     def describe(self) -> str:
         if not self._members:

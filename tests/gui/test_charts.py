@@ -224,7 +224,8 @@ def test_heat_map_cells_and_tooltips(heat_map: CalendarHeatMapChart, qtbot: QtBo
     assert [t.get_text() for t in axes.get_yticklabels()] == ["Mon", "Wed", "Fri"]
     assert [t.get_text() for t in axes.get_xticklabels()] == ["Feb 2026", "Mar"]  # 1 Mar: Sun
     assert "averaging" in heat_map.accessibleDescription()
-    legend = heat_map.figure.legends[0]
+    legend = axes.get_legend()
+    assert legend is not None
     assert [t.get_text() for t in legend.get_texts()] == ["No session", "0%", "50%", "100%"]
 
 

@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QMargins
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from views.charts.chart import Chart, ChartColours
@@ -51,6 +53,8 @@ class CalendarHeatMapChart(Chart):
     weekdays that have a value somewhere are drawn (a group meeting Mon, Wed, Fri gets
     three rows instead of seven mostly empty ones).
     """
+
+    fixed_margins = True
 
     def __init__(
         self,
@@ -169,15 +173,23 @@ class CalendarHeatMapChart(Chart):
             )
             for v in (self._minimum, middle, self._maximum)
         ]
-        figure.legend(
+        axes.legend(  # just under the cells, wherever the square cells leave the box
             handles=swatches,
-            loc="outside lower right",
+            loc="upper right",
+            bbox_to_anchor=(1, 0),
+            borderaxespad=0.3,
             ncols=len(swatches),
             handlelength=1.0,
             handleheight=1.0,
             columnspacing=1.2,
             handletextpad=0.4,
         )
+
+    def margins(self) -> QMargins:
+        metrics = QFontMetrics(self.font())
+        line = metrics.height()
+        # Weekdays on the left, months above, the legend below.
+        return QMargins(metrics.horizontalAdvance("Wed") + 12, line + 8, 8, line + 16)
 
     def describe(self) -> str:
         name = self.accessibleName()

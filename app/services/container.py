@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from app.services.accountability import AccountabilityService
 from app.services.agenda import AgendaService
 from app.services.attendance import AttendanceService
+from app.services.attendance_summary import AttendanceSummaryService
 from app.services.checkins import CheckInService
 from app.services.cohorts import CohortService
 from app.services.context import ServiceContext, current_user
@@ -37,6 +38,7 @@ class Services:
     enrollments: EnrollmentService
     sessions: SessionService
     attendance: AttendanceService
+    attendance_summary: AttendanceSummaryService
     checkins: CheckInService
     goals: GoalService
     progress: ProgressService
@@ -62,6 +64,7 @@ class Services:
             enrollments=EnrollmentService(context),
             sessions=SessionService(context),
             attendance=AttendanceService(context),
+            attendance_summary=AttendanceSummaryService(context),
             checkins=CheckInService(context),
             goals=GoalService(context),
             progress=ProgressService(context),

@@ -181,6 +181,12 @@ class ClinicianPanel(QFrame):
             name="save clinician notes",
         )
 
+    def save_now(self) -> None:
+        """Store unsaved notes at once, on this thread (the vault is about to lock)."""
+        if self.dirty and self._participant_id is not None:
+            self._participants.set_clinician_notes(self._participant_id, self.notes.toPlainText())
+            self._saved_text = self.notes.toPlainText()
+
     def _update_state(self) -> None:
         self.save_button.setEnabled(self.dirty)
         self.state.setText("Unsaved changes" if self.dirty else "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 import uuid
 from typing import TYPE_CHECKING
 
@@ -72,6 +73,9 @@ def recovery_text(profile: ParticipantProfile, today: dt.date) -> str:
         return ""
     days = (today - profile.recovery_start).days
     return f"In recovery since {short_date(profile.recovery_start)} ({days:,} days)"
+
+
+log = logging.getLogger(__name__)
 
 
 class ProfileWindow(QWidget):
@@ -309,6 +313,19 @@ class ProfileWindow(QWidget):
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and self.profile:
             self.reload()
         super().changeEvent(event)
+
+    def close_for_lock(self) -> None:
+        """The vault is locking: keep unsaved notes, forget everything shown, and close.
+
+        Called after the task runner is drained and before the vault closes, so the notes
+        are written here, on the GUI thread; a refusal is logged, never shown over the lock.
+        """
+        try:
+            self.clinician.save_now()
+        except Exception:
+            log.warning("unsaved clinician notes could not be stored at lock", exc_info=True)
+        self.clinician.clear()
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.clinician.dirty and not self._closing:

@@ -67,6 +67,10 @@ class RosterChanges(QObject):
             self.dialog.reject()
         self.undo_stack.clear()
 
+    def set_services(self, services: Services) -> None:
+        """Work over ``services`` from now on (a locked stand-in while the vault is closed)."""
+        self._services = services
+
     # -- dialogs --------------------------------------------------------------------------
 
     def _open(self, dialog: QDialog) -> QDialog:

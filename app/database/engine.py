@@ -239,4 +239,10 @@ class Database:
         event.listen(self.writer, "before_flush", hook)
 
     def dispose(self) -> None:
+        # The hook is registered on the sessionmaker's Session class, in a registry that
+        # would keep it (and through it this engine, whose connect hook holds the key)
+        # alive for as long as the process runs.
+        if self._flush_hook is not None:
+            event.remove(self.writer, "before_flush", self._flush_hook)
+            self._flush_hook = None
         self.engine.dispose()

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from app.services.accountability import AccountabilityService
 from app.services.agenda import AgendaService
 from app.services.attendance import AttendanceService
+from app.services.attendance_summary import AttendanceSummaryService
 from app.services.checkins import CheckInService
 from app.services.cohorts import CohortService
 from app.services.context import ServiceContext, current_user
 from app.services.enrollments import EnrollmentService
 from app.services.exchange import ExchangeService
+from app.services.goal_board import GoalBoardService
 from app.services.goals import GoalService
 from app.services.participants import ParticipantService
 from app.services.partners import PartnerService
@@ -20,6 +22,7 @@ from app.services.program_settings import ProgramSettingsService
 from app.services.progress import ProgressService
 from app.services.round import RoundService
 from app.services.round_entries import RoundEntryService
+from app.services.search import SearchService
 from app.services.sessions import SessionService
 from app.services.sync_review import SyncReviewService
 from app.services.values import ValueService
@@ -35,6 +38,7 @@ class Services:
     enrollments: EnrollmentService
     sessions: SessionService
     attendance: AttendanceService
+    attendance_summary: AttendanceSummaryService
     checkins: CheckInService
     goals: GoalService
     progress: ProgressService
@@ -48,6 +52,8 @@ class Services:
     exchange: ExchangeService
     sync_review: SyncReviewService
     profiles: ProfileService
+    goal_board: GoalBoardService
+    search: SearchService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -58,6 +64,7 @@ class Services:
             enrollments=EnrollmentService(context),
             sessions=SessionService(context),
             attendance=AttendanceService(context),
+            attendance_summary=AttendanceSummaryService(context),
             checkins=CheckInService(context),
             goals=GoalService(context),
             progress=ProgressService(context),
@@ -71,6 +78,8 @@ class Services:
             exchange=ExchangeService(context),
             sync_review=SyncReviewService(context),
             profiles=ProfileService(context),
+            goal_board=GoalBoardService(context),
+            search=SearchService(context),
         )
 
     @classmethod

@@ -103,8 +103,9 @@ def test_the_main_window_offers_the_sync_actions_and_the_count(
     assert isinstance(menu, QMenu)
     texts = [action.text() for action in menu.actions() if not action.isSeparator()]
     assert texts == [
-        "&New cohort…", "&Export…", "&Import…", "This &device and trusted devices…",
-        "Changes to &review…", "&Quit",
+        "&New cohort…", "&Back up…", "&Export…", "&Import…",
+        "This &device and trusted devices…", "Changes to &review…",
+        "&Settings…", "&Lock", "&Quit",
     ]  # fmt: skip
     assert not sync.review_button.isVisible()  # nothing waits
     dialog = sync.open_import()

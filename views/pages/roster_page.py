@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -21,6 +22,7 @@ from app.tasks import TaskRunner
 from models import EnrollmentStatus
 from views.empty_state import EmptyState
 from views.errors import user_message
+from views.locked import locked_stand_in
 from views.pages.page import DeskPage
 from views.roster_changes import RosterChanges
 from views.roster_controls import CURRENT, RosterControls
@@ -73,6 +75,7 @@ class RosterPage(DeskPage):
         flags: FlagSource | None = None,
     ) -> None:
         super().__init__(services, tasks, parent)
+        self._own_flags = flags is None  # built over the services, so rebuilt with them
         self._flags = flags or flag_source(services)
         self._fresh: CohortRow | None = None
         self._with_ended = False
@@ -120,8 +123,6 @@ class RosterPage(DeskPage):
     def _add_shortcuts(self) -> None:
         shortcuts: list[tuple[QKeySequence | QKeySequence.StandardKey, Any]] = [
             (QKeySequence(Qt.Key.Key_F2), self.changes.edit_selected),
-            (QKeySequence.StandardKey.Undo, self.changes.undo),
-            (QKeySequence.StandardKey.Redo, self.changes.redo),
         ]
         for keys, slot in shortcuts:
             action = QAction(self)
@@ -150,7 +151,7 @@ class RosterPage(DeskPage):
         self.changes.notice.connect(controls.show_notice)
         self.changes.failed.connect(controls.show_error)
         self.changes.busy_changed.connect(self._update_actions)
-        self.undo_stack.indexChanged.connect(self._update_actions)
+        self.changes.undo_stack.indexChanged.connect(self._update_actions)
 
     def _on_filter_edited(self, text: str) -> None:
         self.proxy.set_text(text)
@@ -242,11 +243,33 @@ class RosterPage(DeskPage):
         """Forget every name and figure shown (the window is locking): no data stays behind."""
         self._tasks.submit(lambda: None, key="roster-load", owner=self)  # drops a late load
         for window in list(self.profiles.values()):
-            window.close()
+            window.close_for_lock()
+            # Destroyed now, not at the next turn of the event loop: nothing of it may stay.
+            shiboken6.delete(window)
+        self.profiles.clear()
         self.changes.clear()
         self.model.clear()
         self.controls.clear()
         self._fresh = None
+        self.table.setAccessibleName("Roster")
+        self.members_empty.show_state("Locked", "")
+        # Nothing may keep the closed vault's services (its engine holds the key).
+        self.changes.set_services(locked_stand_in("services"))
+        if self._own_flags:
+            self._flags = locked_stand_in("flags")
+        super().clear()
+
+    def undo(self) -> None:
+        self.changes.undo()  # not while a change is being written
+
+    def redo(self) -> None:
+        self.changes.redo()
+
+    def restore(self, services: Services) -> None:
+        super().restore(services)
+        self.changes.set_services(services)
+        if self._own_flags:
+            self._flags = flag_source(services)
 
     # -- showing --------------------------------------------------------------------------
 
@@ -294,7 +317,7 @@ class RosterPage(DeskPage):
     @Slot()
     def _update_actions(self, *_args: object) -> None:
         self.controls.update_actions(
-            self.selected_entry(), self._fresh, self.changes.busy, self.undo_stack
+            self.selected_entry(), self._fresh, self.changes.busy, self.changes.undo_stack
         )
 
     def _on_stored(self, select: uuid.UUID | None) -> None:

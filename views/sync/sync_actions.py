@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QToolButton, QWidget
@@ -15,7 +16,8 @@ from app.services.cohorts import CohortService
 from app.services.exchange import ExchangeService
 from app.services.sync_review import SyncReviewService
 from app.tasks import TaskRunner
-from views.sync.device_dialog import DeviceDialog
+from views.locked import locked_stand_in
+from views.sync.device_dialog import DeviceDialog, TrustPeerDialog
 from views.sync.export_dialog import ExportDialog
 from views.sync.history_dialog import RecordHistoryDialog
 from views.sync.import_dialog import ImportDialog
@@ -23,6 +25,7 @@ from views.sync.review_dialog import ReviewDialog
 from views.sync.wording import plural, sync_message
 
 OURS = (ExportDialog, ImportDialog, DeviceDialog, ReviewDialog, RecordHistoryDialog)
+SERVICE_ATTRIBUTES = ("_exchange", "_review", "_cohorts")
 
 if TYPE_CHECKING:
     from app.services.container import Services
@@ -188,10 +191,20 @@ class SyncActions(QObject):
         self.conflict_count_changed.emit(waiting)
 
     def remove(self) -> None:
-        """Take the actions out of the window and close the dialogs (before the vault closes)."""
+        """Take the actions out of the window and close the dialogs (before the vault closes).
+
+        The dialogs are destroyed at once and every reference to the closing vault's
+        services is dropped, so its engine (and the key its connect hook holds) can go.
+        """
         for dialog in self._window.findChildren(QDialog):
-            if isinstance(dialog, OURS):
+            if isinstance(dialog, (*OURS, TrustPeerDialog)):
                 dialog.close()
+                for name in SERVICE_ATTRIBUTES:
+                    if hasattr(dialog, name):
+                        setattr(dialog, name, locked_stand_in("services"))
+                shiboken6.delete(dialog)
+        self.review_dialog = None
+        self._exchange = self._review = self._cohorts = locked_stand_in("services")
         self.review_button.deleteLater()
         self.deleteLater()  # its actions leave every menu with it
 

@@ -4,7 +4,7 @@ Adds ``round_draft`` (no sync columns: drafts never travel, keep no field histor
 no audit event; committing a card writes the synced rows and deletes its draft).
 
 Revision ID: 0005_round_drafts
-Revises: 0004
+Revises: 0005 (attendance summary; both once followed 0004, chained at the merge)
 Create Date: 2026-12-03
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_round_drafts"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | None = None
 depends_on: str | None = None
 

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from app.services.container import Services
 from app.services.errors import ServiceError
 from app.tasks import TaskRunner
-from models import RoundKind, TurnStatus
+from models import RoundKind, RoundOrder, TurnStatus
 from tests.conftest import FakeNow
 from tests.gui.conftest import unnamed_controls
 from tests.gui.live_world import LiveWorld, build_live_world
@@ -313,3 +313,37 @@ def test_a_prompt_links_to_the_record_it_came_from(
         panel.prompts.linkActivated.emit(f"record:goal:{goal_prompt.source.id.hex}")
     assert opened.args[0] == goal_prompt.source
     assert panel.source_label.text() == "Source: Goal set Fri 27 Feb: call my sister (family)."
+
+
+def test_the_lock_saves_the_round_closes_its_windows_and_offers_it_again(
+    qtbot: QtBot, services: Services, live: LiveWorld, tasks: TaskRunner
+) -> None:
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.show()
+    launcher = LiveLauncher(services, tasks, host)
+    cohort = services.cohorts.get(live.world.cohort.id)
+    launcher.set_cohort(cohort)
+    window = launcher.open_round(
+        StartChoice(cohort.id, live.today.id, RoundOrder.ALPHABETICAL, None)
+    )
+    qtbot.waitUntil(lambda: window.card is not None and window.card.ready, timeout=5000)
+    window.show_presenter(True)
+    card = window.card
+    assert isinstance(card, CheckInCard)
+    QTest.keyClicks(card.mood, "3")
+    QTest.keyClicks(card.words, "restless")  # the pause has not come yet: nothing saved
+    assert window.typing_pending
+    presenter = window.presenter
+    assert presenter is not None
+    launcher.lock()
+    assert not window.isVisible() and not presenter.isVisible()
+    assert not launcher.start_action.isEnabled()
+    [draft] = services.round_entries.drafts_for(live.today.id, RoundKind.CHECK_IN)
+    assert (draft.as_dict()["mood"], draft.as_dict()["words"]) == ("3", "restless")
+    qtbot.waitUntil(lambda: launcher.round_window is None, timeout=5000)
+
+    launcher.restore(services)
+    launcher.set_cohort(cohort)
+    qtbot.waitUntil(lambda: launcher.dialog is not None, timeout=5000)
+    assert "stopped at Ana R.: 0 of 12 have spoken" in launcher.dialog.text()  # type: ignore[union-attr]

@@ -16,6 +16,7 @@ from models import RoundKind, TurnStatus
 from views.live.agenda_panel import AgendaPanel
 from views.live.live_window import LiveRoundWindow
 from views.live.start_dialog import StartChoice, StartSessionDialog
+from views.locked import locked_stand_in
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
@@ -43,6 +44,8 @@ class LiveLauncher(QObject):
     shows the cohort's next agenda. ``set_cohort(row)`` follows the cohort switcher; the
     first time a cohort with an unfinished round from the last 12 hours is selected, the
     launcher offers to resume it. ``round_window`` is the open round window, if any.
+    ``lock()`` / ``restore(services)`` follow the vault's lock: the round is saved and its
+    windows closed before the vault closes, and offered again once it is open.
     """
 
     round_opened = Signal(object)  # LiveRoundWindow
@@ -161,6 +164,27 @@ class LiveLauncher(QObject):
         )
         self._hold_dialog(box)
         box.open()
+
+    # -- the lock contract (the composition root calls these; see views/lock_controller.py) --
+
+    def lock(self) -> None:
+        """The vault is about to close: save what was typed (now, on this thread, while the
+        vault is still open), close every live window, forget the services."""
+        window = self.round_window
+        if window is not None:
+            window.save_draft_now()
+            window.controller.lane.drain()
+            window.close()
+        for other in (self.agenda_window, self.dialog):
+            if other is not None:
+                other.close()
+        self.services = locked_stand_in("services")
+        self.set_cohort(None)
+        self._offered.clear()  # after the unlock, the interrupted round is offered again
+
+    def restore(self, services: Services) -> None:
+        """The vault is open again; the switcher's next ``cohort_selected`` offers to resume."""
+        self.services = services
 
     def _hold_dialog(self, dialog: QWidget) -> None:
         """``dialog`` is the one open now (deleted on close: forget it then)."""

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from app.services.container import Services
     from app.vault.keychain import Keychain
     from app.vault.vault import UnlockedVault
+    from views.live.launcher import LiveLauncher
     from views.lock_controller import LockController
     from views.pages.page import DeskPage
     from views.sync.sync_actions import SyncActions
@@ -230,6 +231,7 @@ class Startup(QObject):
         self._started = False
         self.opened: Opened | None = None
         self.sync: SyncActions | None = None
+        self.launcher: LiveLauncher | None = None
 
     @Slot()
     def begin(self) -> None:
@@ -319,6 +321,11 @@ class Startup(QObject):
         pages = [kind(services, tasks) for kind in kinds]
         self.window.install_desk(switcher, pages)
         self._install_sync(services)
+        from views.live.launcher import LiveLauncher
+
+        self.launcher = LiveLauncher(services, tasks, self.window)
+        switcher.cohort_selected.connect(self.launcher.set_cohort)
+        self.window.add_session_actions(self.launcher.actions)
         self.window.show_vault_unlocked(self.folder)
         self.window.show_notice(opened.note)
         switcher.reload()
@@ -396,6 +403,8 @@ class Startup(QObject):
             self.sync = None
         if self.desk is not None:
             self.desk.detach()
+        if self.launcher is not None:
+            self.launcher.lock()  # saves the live round's drafts while the vault is open
         opened, self.opened = self.opened, None
         if opened is not None:
             opened.vault.close()
@@ -406,6 +415,8 @@ class Startup(QObject):
         self._install_sync(opened.services)
         if self.desk is not None:
             self.desk.attach(opened.services, opened.vault.backup)
+        if self.launcher is not None:
+            self.launcher.restore(opened.services)
         return opened.services
 
     def _on_fatal(self, error: Exception) -> None:

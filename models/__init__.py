@@ -12,6 +12,7 @@ from models.enrollment import Enrollment, EnrollmentStatus
 from models.goal import Goal, GoalReview, GoalStatus, ReviewOutcome, ValueDomain
 from models.group_session import GroupSession, SessionStatus
 from models.participant import Participant
+from models.round_draft import RoundDraft
 from models.round_state import RoundKind, RoundOrder, RoundState, RoundTurn, TurnStatus
 from models.sync_state import ClockState, FieldHistory, RowClock, SyncConflict, SyncLog
 from models.trusted_peer import TrustedPeer
@@ -44,6 +45,7 @@ __all__ = [
     "Participant",
     "PartnerContact",
     "ReviewOutcome",
+    "RoundDraft",
     "RoundKind",
     "RoundOrder",
     "RoundState",

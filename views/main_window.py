@@ -272,6 +272,12 @@ class MainWindow(QMainWindow):
         self.show_page(self._settings.get(LAST_PAGE))
         self.navigation.setFocus()
 
+    def add_session_actions(self, actions: Sequence[QAction]) -> None:
+        """Live-mode actions ("Start group…", "Agenda…"): on the toolbar and in File."""
+        for action in actions:
+            self.toolbar.addAction(action)
+        self.add_file_actions(actions)
+
     def add_file_actions(self, actions: Sequence[QAction]) -> None:
         """Add a group of actions to the File menu, above Quit (e.g. export and import)."""
         self.file_menu.insertSeparator(self._file_menu_end)

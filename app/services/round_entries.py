@@ -1,49 +1,60 @@
 """What is typed during a live session: check-ins, closing goals, arrivals, the next peer leader.
 
-``RoundEntryService`` (each call is one short write, safe to repeat as the text grows):
-- ``save_check_in(session_id, participant_id, draft) -> EntryRow``: creates or edits the
-  person's one check-in for the session, and marks them present if nobody marked them yet.
-- ``save_goal(session_id, participant_id, text, domain, *, goal_id=None) -> GoalRow``: the
-  closing round's goal for the coming week; pass the returned id back to edit it as typed.
+``RoundEntryService`` (each call is one short unit of work):
+- ``save_draft(session_id, participant_id, kind, fields)``: the card's typed text, saved after
+  a pause in typing into a local table that never syncs (``round_drafts``), so autosave does
+  not flood the synced rows' field history; ``drafts_for(session_id, kind)``; ``discard_draft``.
+- ``commit(session_id, participant_id, draft, report_backs=()) -> CommittedCheckIn``: the
+  check-in (one synced write; presence only when nothing was typed), the goals' report-backs
+  (``ReportBack``: outcome, barrier note, carry forward) and the draft's deletion, in one
+  commit, when the facilitator moves on. Marks them present if nobody marked them yet.
+- ``commit_closing(session_id, participant_id, lines) -> list[GoalRow]``: the closing round's
+  goals for the coming week (``GoalLine``s), and the closing draft's deletion.
+- ``card_state(session_id, participant_id, kind) -> CardState``: what reopens a card (the
+  committed check-in, report-backs and goals of this session, the draft, past words).
+- ``save_check_in`` / ``save_goal``: the same writes without drafts (one call per save).
 - ``arrived(session_id, participant_id, *, minute=None) -> PresenceRow``: late, arriving at
   ``minute`` after the scheduled start (by default: now).
 - ``left_early(session_id, participant_id, *, minute=None) -> PresenceRow``.
 - ``presence(session_id) -> list[PresenceRow]``.
+- ``next_session(session_id) -> SessionRow | None``: the cohort's next session after it.
 - ``set_peer_leader(session_id, participant_id | None) -> SessionRow``.
-Goal report-backs use ``GoalService.review`` / ``carry_forward`` (the goal ids are on the cards).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services import checkins
+from app.services import checkins, round_commit, round_drafts
 from app.services import validation as check
 from app.services.attendance import OVERTIME_ALLOWANCE
 from app.services.checkins import CheckInDraft, CheckInRow
 from app.services.context import ServiceContext
 from app.services.enrollments import require_member
 from app.services.errors import InvalidInput
-from app.services.goals import GoalRow, value_domain
-from app.services.ids import attendance_id
+from app.services.goals import GoalRow
+from app.services.ids import attendance_id, checkin_id
 from app.services.lookup import live
+from app.services.round_commit import GoalLine, RecordedReview, ReportBack
+from app.services.round_drafts import DraftRow
 from app.services.sessions import SessionRow
 from app.services.sessions import to_row as session_row
 from models import (
     Attendance,
     AttendanceStatus,
+    CheckIn,
     Cohort,
     Enrollment,
-    Goal,
-    GoalStatus,
     GroupSession,
     Participant,
+    RoundKind,
     SessionStatus,
 )
 
@@ -63,6 +74,29 @@ class PresenceRow:
 class EntryRow:
     check_in: CheckInRow
     presence: PresenceRow
+
+
+@dataclass(frozen=True, slots=True)
+class CommittedCheckIn:
+    """A committed card: the check-in (None when nothing was typed), report-backs, presence."""
+
+    check_in: CheckInRow | None
+    reviews: tuple[RecordedReview, ...]
+    presence: PresenceRow
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    """What a card reopens with: this session's committed entries and the draft over them."""
+
+    participant_id: uuid.UUID
+    kind: RoundKind
+    check_in: CheckInRow | None
+    reviews: tuple[RecordedReview, ...]
+    goals_set: tuple[GoalRow, ...]  # set in this session (closing round, carried forward)
+    draft: DraftRow | None
+    past_words: tuple[str, ...]  # shared with the group before, most used first
+    presence: PresenceRow | None
 
 
 def _presence(mark: Attendance) -> PresenceRow:
@@ -104,43 +138,123 @@ class RoundEntryService:
         *,
         goal_id: uuid.UUID | None = None,
     ) -> GoalRow:
-        text = check.text("text", text, max_length=500, required=True, label="goal")
-        domain = value_domain(domain)
+        check.text("text", text, max_length=500, required=True, label="goal")
         with self._context.database.write() as db:
             session, participant, _ = self._open(db, session_id, participant_id)
-            if goal_id is None:
-                goal = Goal(
-                    participant_id=participant_id,
-                    set_in_session_id=session_id,
-                    status=GoalStatus.OPEN,
-                    created_at=self._context.now(),
-                )
-                db.add(goal)
-            else:
-                goal = live(db, Goal, goal_id, "goal")
-                if (
-                    goal.participant_id != participant_id
-                    or goal.set_in_session_id != session_id
-                    or goal.status is not GoalStatus.OPEN
-                ):
-                    raise InvalidInput(
-                        "goal", "Only an open goal set in this session can be edited here."
-                    )
-            goal.text = text
-            goal.value_domain = domain
-            db.flush()
-            return GoalRow(
-                goal.id,
-                participant_id,
-                participant.display_name,
-                session_id,
-                session.scheduled_start,
-                goal.text,
-                goal.value_domain,
-                goal.status,
-                goal.carried_from_id,
-                "",
+            line = GoalLine(text, domain, goal_id)
+            goal = round_commit.write_goal(db, session, participant, line, self._context.now())
+            assert goal is not None  # the text is not blank
+            return round_commit.goal_row(goal, participant, session)
+
+    # -- drafts and commits -------------------------------------------------------------
+
+    def save_draft(
+        self,
+        session_id: uuid.UUID,
+        participant_id: uuid.UUID,
+        kind: RoundKind,
+        fields: Mapping[str, str],
+    ) -> None:
+        """Keep the card's typed text (local, never synced); replaces the previous draft."""
+        kind = check.choice("kind", kind, RoundKind, label="round")
+        payload = round_drafts.encoded(fields)
+        with self._context.database.write() as db:
+            round_drafts.save(db, session_id, participant_id, kind, payload, self._context.now())
+
+    def drafts_for(self, session_id: uuid.UUID, kind: RoundKind) -> list[DraftRow]:
+        kind = check.choice("kind", kind, RoundKind, label="round")
+        with self._context.database.read() as db:
+            return round_drafts.load(db, session_id, kind)
+
+    def discard_draft(
+        self, session_id: uuid.UUID, participant_id: uuid.UUID, kind: RoundKind
+    ) -> None:
+        kind = check.choice("kind", kind, RoundKind, label="round")
+        with self._context.database.write() as db:
+            round_drafts.discard(db, session_id, participant_id, kind)
+
+    def commit(
+        self,
+        session_id: uuid.UUID,
+        participant_id: uuid.UUID,
+        draft: CheckInDraft,
+        report_backs: Sequence[ReportBack] = (),
+    ) -> CommittedCheckIn:
+        """The card's check-in and report-backs, and its draft deleted, in one commit."""
+        values = checkins.validated(draft)
+        now = self._context.now()
+        with self._context.database.write() as db:
+            session, participant, cohort = self._open(db, session_id, participant_id)
+            row = None
+            typed = any(values[name] not in (None, "") for name in values if name != "share_scope")
+            if typed or self._has_check_in(db, session_id, participant_id):
+                checkin = checkins.write(db, session_id, participant_id, cohort, values, now)
+                row = checkins.to_row(checkin, participant.display_name, session.scheduled_start)
+            reviews = tuple(
+                round_commit.report_back(db, session, participant_id, given, now)
+                for given in report_backs
             )
+            mark = db.get(Attendance, attendance_id(session_id, participant_id))
+            if mark is None or mark.deleted:
+                mark = self._mark(db, session, participant_id, AttendanceStatus.PRESENT, None, None)
+            round_drafts.discard(db, session_id, participant_id, RoundKind.CHECK_IN)
+            return CommittedCheckIn(row, reviews, _presence(mark))
+
+    def commit_closing(
+        self, session_id: uuid.UUID, participant_id: uuid.UUID, lines: Sequence[GoalLine]
+    ) -> list[GoalRow]:
+        """The closing round's goals for the coming week, and the draft deleted, in one commit."""
+        now = self._context.now()
+        with self._context.database.write() as db:
+            session, participant, _ = self._open(db, session_id, participant_id)
+            kept = []
+            for line in lines:
+                if line.goal_id is None and not line.text.strip():
+                    continue
+                goal = round_commit.write_goal(db, session, participant, line, now)
+                if goal is not None:
+                    kept.append(round_commit.goal_row(goal, participant, session))
+            round_drafts.discard(db, session_id, participant_id, RoundKind.CLOSING)
+            return kept
+
+    def card_state(
+        self, session_id: uuid.UUID, participant_id: uuid.UUID, kind: RoundKind
+    ) -> CardState:
+        """What reopens a card exactly: this session's saved entries, the draft, past words."""
+        kind = check.choice("kind", kind, RoundKind, label="round")
+        with self._context.database.read() as db:
+            session = live(db, GroupSession, session_id, "session")
+            participant = live(db, Participant, participant_id, "participant")
+            mark = db.get(Attendance, attendance_id(session_id, participant_id))
+            drafts = round_drafts.load(db, session_id, kind, participant_id)
+            return CardState(
+                participant_id=participant_id,
+                kind=kind,
+                check_in=round_commit.committed_check_in(db, session, participant),
+                reviews=tuple(round_commit.recorded_reviews(db, session_id, participant_id)),
+                goals_set=tuple(round_commit.goals_set_in(db, session, participant)),
+                draft=drafts[0] if drafts else None,
+                past_words=round_commit.past_words(db, participant_id),
+                presence=_presence(mark) if mark is not None and not mark.deleted else None,
+            )
+
+    def next_session(self, session_id: uuid.UUID) -> SessionRow | None:
+        """The cohort's next session after ``session_id`` that is not cancelled."""
+        with self._context.database.read() as db:
+            session = live(db, GroupSession, session_id, "session")
+            cohort = live(db, Cohort, session.cohort_id, "cohort")
+            following = db.scalar(
+                select(GroupSession)
+                .where(
+                    GroupSession.cohort_id == session.cohort_id,
+                    GroupSession.deleted.is_(False),
+                    GroupSession.status != SessionStatus.CANCELLED,
+                    GroupSession.scheduled_start > session.scheduled_start,
+                )
+                .order_by(GroupSession.scheduled_start)
+                .limit(1)
+            )
+            return session_row(following, ZoneInfo(cohort.timezone)) if following else None
 
     def arrived(
         self, session_id: uuid.UUID, participant_id: uuid.UUID, *, minute: int | None = None
@@ -194,6 +308,11 @@ class RoundEntryService:
             return session_row(session, ZoneInfo(cohort.timezone))
 
     # -- helpers -------------------------------------------------------------------------
+
+    @staticmethod
+    def _has_check_in(db: Session, session_id: uuid.UUID, participant_id: uuid.UUID) -> bool:
+        found = db.get(CheckIn, checkin_id(session_id, participant_id))
+        return found is not None and not found.deleted
 
     @staticmethod
     def _open(

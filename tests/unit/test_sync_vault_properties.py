@@ -21,7 +21,14 @@ from app.sync.export import ExportRequest, export_bundle
 from app.sync.schema import synced_specs
 from tests.unit.test_sync_support import Machine, make_machine
 
-LOCAL_TABLES = ("row_clock", "field_history", "sync_conflict", "sync_log", "clock_state")
+LOCAL_TABLES = (
+    "row_clock",
+    "field_history",
+    "sync_conflict",
+    "sync_log",
+    "clock_state",
+    "round_draft",
+)
 
 
 @pytest.fixture(scope="module")

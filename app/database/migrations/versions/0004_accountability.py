@@ -7,7 +7,7 @@ by older code stay valid.
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-12-01
+Create Date: 2026-11-27
 """
 
 from __future__ import annotations

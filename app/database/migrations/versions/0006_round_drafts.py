@@ -3,9 +3,9 @@
 Adds ``round_draft`` (no sync columns: drafts never travel, keep no field history and write
 no audit event; committing a card writes the synced rows and deletes its draft).
 
-Revision ID: 0005_round_drafts
-Revises: 0005 (attendance summary; both once followed 0004, chained at the merge)
-Create Date: 2026-12-03
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-27
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_round_drafts"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | None = None
 depends_on: str | None = None

@@ -49,6 +49,10 @@ bench: $(VENV)/.installed-test
 bundle: $(VENV)/.installed-bundle
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
 
+# Re-take the README's screenshots (docs/screenshots/); look at them before committing.
+screenshots: $(VENV)/.installed-test
+	CIRCLEKEEPER_SCREENSHOTS=1 $(PY) -m pytest tests/e2e tests/gui -q -k "screenshot or e2e"
+
 demo: $(VENV)/.installed-app
 	$(PY) -m app demo
 

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +19,15 @@ import pytest
 from tests.conftest import REPO
 
 SCREEN = "1280x800x24"
-SCREENSHOTS = REPO / "docs" / "screenshots"
+# Screenshots replace the README's pictures only when asked (`make screenshots` sets
+# CIRCLEKEEPER_SCREENSHOTS=1, then someone looks at them before committing); otherwise a test
+# run writes them to a scratch folder and leaves the work tree as it was.
+SCREENSHOTS_VARIABLE = "CIRCLEKEEPER_SCREENSHOTS"
+SCREENSHOTS = (
+    REPO / "docs" / "screenshots"
+    if os.environ.get(SCREENSHOTS_VARIABLE)
+    else Path(tempfile.gettempdir()) / f"circlekeeper-screenshots-{os.getpid()}"
+)
 TOOLS = ("Xvfb", "xwininfo", "import")
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import uuid
@@ -115,7 +114,7 @@ def test_screenshots_of_the_round_and_the_group_screen(screen: Screen, tmp_path:
     data_dir = demo_vault(tmp_path)
     cohort_id, cohort_name = prepare(data_dir)
     remember_cohort(tmp_path, cohort_id)
-    folder = SCREENSHOTS if os.environ.get("CIRCLEKEEPER_SCREENSHOTS") else tmp_path
+    folder = SCREENSHOTS
     go_on = tmp_path / "go-on"
     steps = tmp_path / "script.json"
     steps.write_text(json.dumps(script(go_on)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Date, Integer, String, Text, Time
+from sqlalchemy import Date, Index, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, SyncColumns
@@ -72,3 +72,7 @@ class Cohort(SyncColumns, Base):
     weekly_minimum_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+# The check-in log sorts by cohort name: rows in this order, ties by id.
+Index("ix_cohort_name", Cohort.name.collate("NOCASE"), Cohort.id)

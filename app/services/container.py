@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.services.attendance import AttendanceService
+from app.services.checkin_log import CheckInLogService
 from app.services.checkins import CheckInService
 from app.services.cohorts import CohortService
 from app.services.context import ServiceContext, current_user
@@ -26,6 +27,7 @@ class Services:
     sessions: SessionService
     attendance: AttendanceService
     checkins: CheckInService
+    checkin_log: CheckInLogService
     goals: GoalService
     progress: ProgressService
 
@@ -39,6 +41,7 @@ class Services:
             sessions=SessionService(context),
             attendance=AttendanceService(context),
             checkins=CheckInService(context),
+            checkin_log=CheckInLogService(context),
             goals=GoalService(context),
             progress=ProgressService(context),
         )

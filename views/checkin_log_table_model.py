@@ -1,0 +1,428 @@
+"""The check-in log as a lazily paged table model: pages requested in fetchMore, sorted in SQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import uuid
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from app.services.checkin_log import (
+    CheckInLogPage,
+    CheckInLogQuery,
+    CheckInLogRow,
+    CheckInLogService,
+    LogCursor,
+    LogSort,
+    MoodTrend,
+)
+from app.tasks import TaskRunner
+from models import ShareScope
+from views.errors import user_message
+
+Index = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the whole CheckInLogRow
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a raw value that sorts as the column does
+TREND_ROLE = Qt.ItemDataRole.UserRole + 3  # the participant's moods up to this check-in
+
+FIRST_PAGE = 100  # a screenful or three: the log opens as soon as these arrive
+PAGE = 400
+UNINDEXED_PAGE = 2000  # text orders cost a full scan per page, so fetch more at once
+
+
+class LogColumn(enum.IntEnum):
+    DATE = 0
+    COHORT = 1
+    PARTICIPANT = 2
+    MOOD = 3
+    TREND = 4
+    CRAVING = 5
+    FEELINGS = 6
+    ACCOMPLISHMENTS = 7
+    CHALLENGES = 8
+    SCOPE = 9
+
+
+TITLES = {
+    LogColumn.DATE: "Session",
+    LogColumn.COHORT: "Cohort",
+    LogColumn.PARTICIPANT: "Participant",
+    LogColumn.MOOD: "Mood",
+    LogColumn.TREND: "Mood trend",
+    LogColumn.CRAVING: "Craving",
+    LogColumn.FEELINGS: "Feelings",
+    LogColumn.ACCOMPLISHMENTS: "Accomplishments",
+    LogColumn.CHALLENGES: "Challenges",
+    LogColumn.SCOPE: "Shared with",
+}
+SORTS = {
+    LogColumn.DATE: LogSort.SESSION_START,
+    LogColumn.COHORT: LogSort.COHORT,
+    LogColumn.PARTICIPANT: LogSort.PARTICIPANT,
+    LogColumn.MOOD: LogSort.MOOD,
+    LogColumn.CRAVING: LogSort.CRAVING,
+    LogColumn.FEELINGS: LogSort.EMOTION_WORDS,
+    LogColumn.ACCOMPLISHMENTS: LogSort.ACCOMPLISHMENTS,
+    LogColumn.CHALLENGES: LogSort.CHALLENGES,
+    LogColumn.SCOPE: LogSort.SHARE_SCOPE,
+}
+COLUMN_OF_SORT = {sort: column for column, sort in SORTS.items()}
+# What a first click on a header shows: the newest sessions, the lowest moods, the strongest
+# cravings; everything else A to Z.
+FIRST_CLICK_DESCENDING = {LogColumn.DATE, LogColumn.CRAVING}
+SCOPE_TEXT = {ShareScope.GROUP: "Group", ShareScope.CLINICIAN: "Clinician only"}
+NUMBERS = {LogColumn.MOOD, LogColumn.CRAVING}
+
+
+def session_text(row: CheckInLogRow) -> str:
+    start = row.session_start
+    return f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}"
+
+
+class CheckInLogTableModel(QAbstractTableModel):
+    """Every check-in the query selects, fetched a page at a time through the task runner.
+
+    Contract: ``set_query(query)`` resets the model (and ``sort()`` does so with a new
+    order); rows then arrive a page at a time. ``fetchMore()`` only *requests* the next page
+    (at most one is in flight); the page is inserted with ``beginInsertRows`` when it
+    arrives. Each reset advances a generation counter: a page, count or failure that belongs
+    to an older generation is dropped, and the query behind it is told to stop. The count of
+    all matching rows comes separately: ``count_changed(int | None)`` (None while counting).
+    ``loading_changed(bool)`` says whether a page is on its way; ``failed(str)`` says why a
+    page could not be read (the model then stops fetching until ``reload()``). Mood trends
+    for the sparkline column arrive after their rows and are kept per participant.
+    """
+
+    count_changed = Signal(object)
+    loading_changed = Signal(bool)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        log: CheckInLogService,
+        tasks: TaskRunner,
+        *,
+        first_page: int = FIRST_PAGE,
+        page_size: int = PAGE,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._log = log
+        self._tasks = tasks
+        self._first_page = first_page
+        self._page_size = page_size
+        self._query: CheckInLogQuery | None = None
+        self._generation = 0
+        self._rows: list[CheckInLogRow] = []
+        self._positions: dict[uuid.UUID, int] = {}
+        self._cursor: LogCursor | None = None
+        self._exhausted = True
+        self._pending = False
+        self._ticket = 0
+        self._broken = False
+        self.count: int | None = None
+        self._trends: dict[uuid.UUID, MoodTrend] = {}
+        self._trends_wanted: set[uuid.UUID] = set()
+
+    # -- what to show --------------------------------------------------------------------
+
+    @property
+    def query(self) -> CheckInLogQuery | None:
+        return self._query
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    @property
+    def loading(self) -> bool:
+        return self._pending
+
+    def set_query(self, query: CheckInLogQuery | None) -> None:
+        """Show ``query`` from its first page (None: show nothing)."""
+        if query == self._query and not self._broken:
+            return
+        self._reset(query)
+
+    def reload(self) -> None:
+        """Read the current query again from its first page (after a change in the vault)."""
+        self._reset(self._query)
+
+    def clear(self) -> None:
+        """Forget every row and trend (the vault is locking)."""
+        self._trends.clear()
+        self._reset(None)
+
+    def _reset(self, query: CheckInLogQuery | None) -> None:
+        was_loading = self._pending
+        self._generation += 1
+        self.beginResetModel()
+        self._query = query
+        self._rows = []
+        self._positions = {}
+        self._cursor = None
+        self._exhausted = query is None
+        self._broken = False
+        self._pending = False  # whatever was in flight belongs to the old generation
+        self.count = None
+        self.endResetModel()  # a view may call fetchMore() from in here: that is fine
+        self.count_changed.emit(None)
+        if query is not None:
+            self._request_count(query)
+            self.fetchMore(QModelIndex())
+        if was_loading and not self._pending:
+            self.loading_changed.emit(False)
+
+    # -- paging ----------------------------------------------------------------------------
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted and not self._broken
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        """Ask for the next page; it is inserted when it arrives, never in here."""
+        if self._pending or not self.canFetchMore(parent) or self._query is None:
+            return
+        query, cursor, generation = self._query, self._cursor, self._generation
+        if not self._rows:
+            limit = self._first_page
+        else:
+            limit = self._page_size if query.sort.indexed else max(self._page_size, UNINDEXED_PAGE)
+        log = self._log
+        self._set_pending(True)
+        self._ticket += 1
+        ticket = self._ticket
+        self._tasks.submit(
+            lambda: log.page(query, after=cursor, limit=limit, stop=self._stale(generation)),
+            on_success=lambda page: self._on_page(generation, ticket, page),
+            on_failure=lambda error: self._on_page_failed(generation, error),
+            owner=self,
+            name="check-in log page",
+        )
+
+    def _stale(self, generation: int) -> Any:
+        # Read on a worker thread: a plain int compare, safe under the GIL.
+        return lambda: generation != self._generation
+
+    def _on_page(self, generation: int, ticket: int, page: CheckInLogPage) -> None:
+        if generation != self._generation:
+            return  # a reset, a new filter or order made this page stale
+        assert ticket == self._ticket, "two pages of one generation were in flight"
+        self._set_pending(False)
+        # A row edited here may have moved further along the order; never show it twice.
+        fresh = [row for row in page.rows if row.id not in self._positions]
+        self._cursor = page.cursor
+        self._exhausted = page.cursor is None
+        if fresh:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            for offset, row in enumerate(fresh):
+                self._positions[row.id] = first + offset
+            self._rows.extend(fresh)
+            self.endInsertRows()
+            self._request_trends({row.participant_id for row in fresh})
+        if self._exhausted and self.count is None:
+            self._set_count(len(self._rows))
+
+    def _on_page_failed(self, generation: int, error: Exception) -> None:
+        if generation != self._generation:
+            return
+        self._set_pending(False)
+        self._broken = True
+        self.failed.emit(user_message(error))
+
+    def _set_pending(self, pending: bool) -> None:
+        if pending != self._pending:
+            self._pending = pending
+            self.loading_changed.emit(pending)
+
+    def _request_count(self, query: CheckInLogQuery) -> None:
+        generation, log = self._generation, self._log
+        self._tasks.submit(
+            lambda: log.count(query, stop=self._stale(generation)),
+            on_success=lambda count: self._on_count(generation, count),
+            on_failure=lambda _error: None,  # the rows still show; only the total is missing
+            owner=self,
+            name="check-in log count",
+        )
+
+    def _on_count(self, generation: int, count: int) -> None:
+        if generation == self._generation:
+            self._set_count(count)
+
+    def _set_count(self, count: int) -> None:
+        self.count = count
+        self.count_changed.emit(count)
+
+    # -- trends ----------------------------------------------------------------------------
+
+    def _request_trends(self, participants: set[uuid.UUID]) -> None:
+        wanted = participants - self._trends.keys() - self._trends_wanted
+        if not wanted:
+            return
+        self._trends_wanted |= wanted
+        log = self._log
+        self._tasks.submit(
+            lambda: log.trends(wanted),
+            on_success=self._on_trends,
+            on_failure=lambda _error: self._trends_wanted.difference_update(wanted),
+            owner=self,
+            name="check-in mood trends",
+        )
+
+    def _on_trends(self, trends: dict[uuid.UUID, MoodTrend]) -> None:
+        self._trends_wanted.difference_update(trends)
+        self._trends.update(trends)
+        if self._rows:
+            top = self.index(0, LogColumn.TREND)
+            bottom = self.index(len(self._rows) - 1, LogColumn.TREND)
+            self.dataChanged.emit(top, bottom, [TREND_ROLE])
+
+    def trend(self, participant_id: uuid.UUID) -> MoodTrend | None:
+        return self._trends.get(participant_id)
+
+    # -- changes made on this desk -----------------------------------------------------------
+
+    def row_changed(self, row: CheckInLogRow) -> bool:
+        """Show an edited check-in where it is (True), if it is loaded; refresh its trend."""
+        self.forget_trend(row.participant_id)
+        position = self._positions.get(row.id)
+        if position is None:
+            return False
+        self._rows[position] = row
+        self.dataChanged.emit(self.index(position, 0), self.index(position, len(LogColumn) - 1))
+        return True
+
+    def forget_trend(self, participant_id: uuid.UUID) -> None:
+        """The participant's moods changed: read their trend again."""
+        self._trends.pop(participant_id, None)
+        if any(row.participant_id == participant_id for row in self._rows):
+            self._request_trends({participant_id})
+
+    def position(self, checkin_id: uuid.UUID) -> int | None:
+        return self._positions.get(checkin_id)
+
+    def row_at(self, position: int) -> CheckInLogRow:
+        return self._rows[position]
+
+    # -- Qt's model interface ----------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(LogColumn)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = LogColumn(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return None if column is LogColumn.TREND else display(row, column)
+        if role == ROW_ROLE:
+            return row
+        if role == SORT_ROLE:
+            return sort_value(row, column)
+        if role == TREND_ROLE:
+            trend = self._trends.get(row.participant_id)
+            return trend.until(row.session_start) if trend is not None else None
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._describe(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMBERS:
+            return Qt.AlignmentFlag.AlignCenter
+        return None
+
+    def _describe(self, row: CheckInLogRow, column: LogColumn) -> str | None:
+        if column is LogColumn.TREND:
+            trend = self._trends.get(row.participant_id)
+            if trend is None:
+                return "Mood trend loading"
+            moods = trend.until(row.session_start)
+            said = ", ".join("not given" if mood is None else str(mood) for mood in moods)
+            return f"Mood over the last {len(moods)} check-ins, oldest first: {said}"
+        if column is LogColumn.CRAVING and not row.has_cravings:
+            return f"{row.cohort_name} is a mental health group; it records no cravings."
+        if column in (LogColumn.FEELINGS, LogColumn.ACCOMPLISHMENTS, LogColumn.CHALLENGES):
+            return display(row, column) or None
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(LogColumn):
+            return None
+        column = LogColumn(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return TITLES[column]
+        if role == Qt.ItemDataRole.InitialSortOrderRole:
+            descending = column in FIRST_CLICK_DESCENDING
+            return Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        if role == Qt.ItemDataRole.ToolTipRole and column is LogColumn.TREND:
+            return "Each person's last twelve moods up to this check-in (not sortable)"
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order by ``column`` in SQL (a reset); the trend column has no order of its own."""
+        sort = SORTS.get(LogColumn(column)) if 0 <= column < len(LogColumn) else None
+        if sort is None or self._query is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        self.set_query(dataclasses.replace(self._query, sort=sort, descending=descending))
+
+
+def display(row: CheckInLogRow, column: LogColumn) -> str:
+    if column is LogColumn.DATE:
+        return session_text(row)
+    if column is LogColumn.COHORT:
+        return row.cohort_name
+    if column is LogColumn.PARTICIPANT:
+        return row.participant_name
+    if column is LogColumn.MOOD:
+        return "—" if row.mood is None else str(row.mood)
+    if column is LogColumn.CRAVING:
+        if not row.has_cravings:
+            return ""
+        return "—" if row.craving is None else str(row.craving)
+    if column is LogColumn.FEELINGS:
+        return row.emotion_words
+    if column is LogColumn.ACCOMPLISHMENTS:
+        return row.accomplishments
+    if column is LogColumn.CHALLENGES:
+        return row.challenges
+    if column is LogColumn.SCOPE:
+        return SCOPE_TEXT[row.share_scope]
+    return ""
+
+
+def sort_value(row: CheckInLogRow, column: LogColumn) -> Any:
+    """What the column sorts by, raw: -1 stands for a missing mood or craving (sorts first)."""
+    values: dict[LogColumn, Any] = {
+        LogColumn.DATE: row.session_start,
+        LogColumn.COHORT: row.cohort_name.casefold(),
+        LogColumn.PARTICIPANT: row.participant_name.casefold(),
+        LogColumn.MOOD: -1 if row.mood is None else row.mood,
+        LogColumn.TREND: None,
+        LogColumn.CRAVING: -1 if row.craving is None else row.craving,
+        LogColumn.FEELINGS: row.emotion_words.casefold(),
+        LogColumn.ACCOMPLISHMENTS: row.accomplishments.casefold(),
+        LogColumn.CHALLENGES: row.challenges.casefold(),
+        LogColumn.SCOPE: row.share_scope.value,
+    }
+    return values[column]

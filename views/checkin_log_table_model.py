@@ -85,7 +85,7 @@ NUMBERS = {LogColumn.MOOD, LogColumn.CRAVING}
 
 def session_text(row: CheckInLogRow) -> str:
     start = row.session_start
-    return f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}"
+    return f"{start:%a} {start.day} {start:%b %Y} {start:%H:%M}"
 
 
 class CheckInLogTableModel(QAbstractTableModel):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.checkin_log import TREND_POINTS
 from views.checkin_log_table_model import TREND_ROLE
 
 MAX_MOOD = 10
@@ -27,6 +28,7 @@ def paint_sparkline(
     *,
     selected: bool = False,
     baseline: bool = True,
+    slots: int = TREND_POINTS,
 ) -> None:
     """Moods (0–10, oldest first) as a line across ``rect``; gaps where none was given.
 
@@ -41,10 +43,15 @@ def paint_sparkline(
         QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Link,
     )
     inner = rect.adjusted(3, 3, -3, -3)
-    step = inner.width() / max(1, len(moods) - 1)
+    # A fixed scale of ``slots`` check-ins, right-aligned: the newest is always at the right
+    # edge, and a short history is visibly short.
+    slots = max(slots, len(moods))
+    step = inner.width() / max(1, slots - 1)
+    shift = slots - len(moods)
 
     def at(i: int, mood: int) -> QPointF:
-        return QPointF(inner.left() + i * step, inner.bottom() - inner.height() * mood / MAX_MOOD)
+        x = inner.left() + (i + shift) * step
+        return QPointF(x, inner.bottom() - inner.height() * mood / MAX_MOOD)
 
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -100,7 +107,7 @@ class MoodSparkline(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._moods: tuple[int | None, ...] = ()
-        self.setMinimumSize(140, 36)
+        self.setMinimumSize(72, 36)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     @property

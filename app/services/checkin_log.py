@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import uuid
@@ -92,6 +93,18 @@ class CheckInLogRow:
     challenges: str
     share_scope: ShareScope
     has_cravings: bool
+
+    def with_draft(self, draft: CheckInDraft) -> CheckInLogRow:
+        """This row saying what ``draft`` says (as the service stores it: text stripped)."""
+        return dataclasses.replace(
+            self,
+            mood=draft.mood,
+            craving=draft.craving,
+            emotion_words=draft.emotion_words.strip(),
+            accomplishments=draft.accomplishments.strip(),
+            challenges=draft.challenges.strip(),
+            share_scope=ShareScope(draft.share_scope),
+        )
 
     def draft(self) -> CheckInDraft:
         return CheckInDraft(

@@ -230,7 +230,11 @@ def test_with_sessions_the_pages_say_how_many_and_what_comes_next(
     cohort = services.cohorts.create(CohortDraft(name="Wednesday Group", meeting_days=(3,)))
     services.sessions.schedule_weeks(cohort.id, cohort.start_date, 2)
     window = make_window()
-    bodies = [page(window, key).empty_state.body for key in ("checkins", "goals", "attendance")]
+    bodies = [page(window, key).empty_state.body for key in ("goals", "attendance")]
     qtbot.waitUntil(lambda: all("2 sessions" in body.text() for body in bodies), timeout=5000)
+    checkins = page(window, "checkins")
+    assert isinstance(checkins, CheckInsPage)  # the check-in log, with its own empty state
+    heading = checkins.log_empty.heading
+    qtbot.waitUntil(lambda: heading.text() == "No check-ins in Wednesday Group yet", timeout=5000)
     attendance = page(window, "attendance").empty_state.body.text()
     assert "Wed at 18:00 for 180 minutes" in attendance

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import enum
+import functools
 import uuid
 from typing import Any
 
@@ -13,6 +15,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 
@@ -37,6 +40,7 @@ TREND_ROLE = Qt.ItemDataRole.UserRole + 3  # the participant's moods up to this 
 FIRST_PAGE = 100  # a screenful or three: the log opens as soon as these arrive
 PAGE = 400
 UNINDEXED_PAGE = 2000  # text orders cost a full scan per page, so fetch more at once
+TREND_BATCH_MS = 30  # trends asked for while painting are read together after this pause
 
 
 class LogColumn(enum.IntEnum):
@@ -81,10 +85,27 @@ COLUMN_OF_SORT = {sort: column for column, sort in SORTS.items()}
 FIRST_CLICK_DESCENDING = {LogColumn.DATE, LogColumn.CRAVING}
 SCOPE_TEXT = {ShareScope.GROUP: "Group", ShareScope.CLINICIAN: "Clinician only"}
 NUMBERS = {LogColumn.MOOD, LogColumn.CRAVING}
+COLUMNS = tuple(LogColumn)
+DISPLAY = Qt.ItemDataRole.DisplayRole
+ANSWERED = frozenset(
+    {
+        DISPLAY,
+        ROW_ROLE,
+        SORT_ROLE,
+        TREND_ROLE,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+    }
+)
 
 
 def session_text(row: CheckInLogRow) -> str:
-    start = row.session_start
+    return _start_text(row.session_start)
+
+
+@functools.lru_cache(maxsize=4096)
+def _start_text(start: dt.datetime) -> str:  # a session's rows share one start: made once
     return f"{start:%a} {start.day} {start:%b %Y} {start:%H:%M}"
 
 
@@ -126,12 +147,21 @@ class CheckInLogTableModel(QAbstractTableModel):
         self._positions: dict[uuid.UUID, int] = {}
         self._cursor: LogCursor | None = None
         self._exhausted = True
-        self._pending = False
+        self._pending = False  # rows were asked for (fetchMore) and are not in yet
+        self._reading = False  # a page is being read
+        self._ahead: CheckInLogPage | None = None  # read ahead, not inserted
+        self._insert_on_arrival = False
         self._ticket = 0
         self._broken = False
         self.count: int | None = None
         self._trends: dict[uuid.UUID, MoodTrend] = {}
         self._trends_wanted: set[uuid.UUID] = set()
+        self._backlog: set[uuid.UUID] = set()
+        self._trend_epoch = 0
+        self._backlog_timer = QTimer(self)
+        self._backlog_timer.setSingleShot(True)
+        self._backlog_timer.setInterval(TREND_BATCH_MS)
+        self._backlog_timer.timeout.connect(self._flush_backlog)
 
     # -- what to show --------------------------------------------------------------------
 
@@ -158,8 +188,12 @@ class CheckInLogTableModel(QAbstractTableModel):
         self._reset(self._query)
 
     def clear(self) -> None:
-        """Forget every row and trend (the vault is locking)."""
+        """Forget every row and trend (the vault is locking); late trends are dropped too."""
+        self._trend_epoch += 1
         self._trends.clear()
+        self._trends_wanted.clear()
+        self._backlog.clear()
+        self._backlog_timer.stop()
         self._reset(None)
 
     def _reset(self, query: CheckInLogQuery | None) -> None:
@@ -173,31 +207,63 @@ class CheckInLogTableModel(QAbstractTableModel):
         self._exhausted = query is None
         self._broken = False
         self._pending = False  # whatever was in flight belongs to the old generation
+        self._reading = False
+        self._ahead = None
+        self._insert_on_arrival = False
         self.count = None
         self.endResetModel()  # a view may call fetchMore() from in here: that is fine
         self.count_changed.emit(None)
         if query is not None:
-            self._request_count(query)
-            self.fetchMore(QModelIndex())
+            self.fetchMore(QModelIndex())  # the count is asked for once the first rows show
         if was_loading and not self._pending:
             self.loading_changed.emit(False)
 
     # -- paging ----------------------------------------------------------------------------
+    #
+    # One page is read ahead: as soon as a page is inserted, the next one is read (not
+    # inserted). fetchMore() then inserts that page from the next turn of the event loop,
+    # so scrolling to the end shows more rows at once; the read-ahead goes on behind it.
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted and not self._broken
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        """Ask for the next page; it is inserted when it arrives, never in here."""
+        """Ask for the next page; it is inserted later, never in here."""
         if self._pending or not self.canFetchMore(parent) or self._query is None:
             return
+        self._set_pending(True)
+        if self._ahead is not None:
+            generation = self._generation
+            QTimer.singleShot(0, self, lambda: self._insert_ahead(generation))
+        elif self._reading:
+            self._insert_on_arrival = True
+        else:
+            self._insert_on_arrival = True
+            self._read_next()
+
+    def prefetch(self) -> None:
+        """The view nears the end of the rows: show the page read ahead now, else read it.
+
+        Called from the view's scrolling (never from fetchMore, so nothing re-enters the
+        model): a user scrolling down finds the next rows already there.
+        """
+        if not self.canFetchMore() or self._query is None:
+            return
+        if self._ahead is not None:
+            page, self._ahead = self._ahead, None
+            self._insert(page)
+        elif not self._reading:
+            self._read_next()
+
+    def _read_next(self) -> None:
         query, cursor, generation = self._query, self._cursor, self._generation
+        assert query is not None and not self._reading
         if not self._rows:
             limit = self._first_page
         else:
             limit = self._page_size if query.sort.indexed else max(self._page_size, UNINDEXED_PAGE)
         log = self._log
-        self._set_pending(True)
+        self._reading = True
         self._ticket += 1
         ticket = self._ticket
         self._tasks.submit(
@@ -216,11 +282,25 @@ class CheckInLogTableModel(QAbstractTableModel):
         if generation != self._generation:
             return  # a reset, a new filter or order made this page stale
         assert ticket == self._ticket, "two pages of one generation were in flight"
+        self._reading = False
+        if self._insert_on_arrival:
+            self._insert(page)
+        else:
+            self._ahead = page
+
+    def _insert_ahead(self, generation: int) -> None:
+        if generation == self._generation and self._ahead is not None:
+            page, self._ahead = self._ahead, None
+            self._insert(page)
+
+    def _insert(self, page: CheckInLogPage) -> None:
+        self._insert_on_arrival = False
         self._set_pending(False)
         # A row edited here may have moved further along the order; never show it twice.
         fresh = [row for row in page.rows if row.id not in self._positions]
         self._cursor = page.cursor
         self._exhausted = page.cursor is None
+        opening = not self._rows
         if fresh:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
@@ -228,13 +308,26 @@ class CheckInLogTableModel(QAbstractTableModel):
                 self._positions[row.id] = first + offset
             self._rows.extend(fresh)
             self.endInsertRows()
-            self._request_trends({row.participant_id for row in fresh})
-        if self._exhausted and self.count is None:
-            self._set_count(len(self._rows))
+        if self._exhausted:
+            if self.count is None:
+                self._set_count(len(self._rows))
+            return
+        # The new rows are painted first; the count and the read-ahead follow right after.
+        generation = self._generation
+        QTimer.singleShot(0, self, lambda: self._after_insert(generation, opening))
+
+    def _after_insert(self, generation: int, opening: bool) -> None:
+        if generation != self._generation or self._query is None:
+            return
+        if opening:
+            self._request_count(self._query)
+        if not self._reading and self._ahead is None and not self._exhausted:
+            self._read_next()  # read ahead (a view may already have asked for more)
 
     def _on_page_failed(self, generation: int, error: Exception) -> None:
         if generation != self._generation:
             return
+        self._reading = False
         self._set_pending(False)
         self._broken = True
         self.failed.emit(user_message(error))
@@ -264,21 +357,42 @@ class CheckInLogTableModel(QAbstractTableModel):
 
     # -- trends ----------------------------------------------------------------------------
 
+    def _want_trend(self, participant_id: uuid.UUID) -> None:
+        """Painting asked for a trend not yet here: gather such asks, then read them at once.
+
+        Trends are read for the rows on screen only, never for whole pages: a scroll through
+        thousands of rows costs a few small queries, not thousands of people's histories.
+        """
+        if participant_id in self._trends_wanted or participant_id in self._backlog:
+            return
+        self._backlog.add(participant_id)
+        if not self._backlog_timer.isActive():
+            self._backlog_timer.start()
+
+    def _flush_backlog(self) -> None:
+        if self._pending:  # rows the view waits for come first; trends after them
+            self._backlog_timer.start()
+            return
+        backlog, self._backlog = self._backlog, set()
+        self._request_trends(backlog)
+
     def _request_trends(self, participants: set[uuid.UUID]) -> None:
         wanted = participants - self._trends.keys() - self._trends_wanted
         if not wanted:
             return
         self._trends_wanted |= wanted
-        log = self._log
+        log, epoch = self._log, self._trend_epoch
         self._tasks.submit(
             lambda: log.trends(wanted),
-            on_success=self._on_trends,
+            on_success=lambda trends: self._on_trends(epoch, trends),
             on_failure=lambda _error: self._trends_wanted.difference_update(wanted),
             owner=self,
             name="check-in mood trends",
         )
 
-    def _on_trends(self, trends: dict[uuid.UUID, MoodTrend]) -> None:
+    def _on_trends(self, epoch: int, trends: dict[uuid.UUID, MoodTrend]) -> None:
+        if epoch != self._trend_epoch:
+            return  # read before the model was cleared
         self._trends_wanted.difference_update(trends)
         self._trends.update(trends)
         if self._rows:
@@ -302,10 +416,11 @@ class CheckInLogTableModel(QAbstractTableModel):
         return True
 
     def forget_trend(self, participant_id: uuid.UUID) -> None:
-        """The participant's moods changed: read their trend again."""
-        self._trends.pop(participant_id, None)
-        if any(row.participant_id == participant_id for row in self._rows):
-            self._request_trends({participant_id})
+        """The participant's moods changed: their trend is read again when next painted."""
+        if self._trends.pop(participant_id, None) is not None and self._rows:
+            top = self.index(0, LogColumn.TREND)
+            bottom = self.index(len(self._rows) - 1, LogColumn.TREND)
+            self.dataChanged.emit(top, bottom, [TREND_ROLE])
 
     def position(self, checkin_id: uuid.UUID) -> int | None:
         return self._positions.get(checkin_id)
@@ -327,11 +442,15 @@ class CheckInLogTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        # A view asks for a dozen roles per cell at every paint: answer the others at once.
+        if role not in ANSWERED:
             return None
-        row = self._rows[index.row()]
-        column = LogColumn(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
+        position = index.row()
+        if not 0 <= position < len(self._rows) or not index.isValid():
+            return None
+        row = self._rows[position]
+        column = COLUMNS[index.column()]
+        if role == DISPLAY:
             return None if column is LogColumn.TREND else display(row, column)
         if role == ROW_ROLE:
             return row
@@ -339,7 +458,10 @@ class CheckInLogTableModel(QAbstractTableModel):
             return sort_value(row, column)
         if role == TREND_ROLE:
             trend = self._trends.get(row.participant_id)
-            return trend.until(row.session_start) if trend is not None else None
+            if trend is None:
+                self._want_trend(row.participant_id)
+                return None
+            return trend.until(row.session_start)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._describe(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMBERS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import enum
 import functools
 import uuid
 from collections.abc import Callable, Collection, Iterator
@@ -13,10 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import column, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnClause
 
 from app.services import checkin_log_query as sql
 from app.services import validation as check
@@ -24,7 +23,7 @@ from app.services.checkin_log_query import LogSort
 from app.services.checkins import CheckInDraft
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput, ServiceError
-from models import CheckIn, Cohort, GroupSession, Participant, ShareScope, Track
+from models import ShareScope, Track
 
 __all__ = [
     "CheckInLogPage",
@@ -137,38 +136,79 @@ class CheckInLogPage:
 
     rows: tuple[CheckInLogRow, ...]
     cursor: LogCursor | None
-    trends: dict[uuid.UUID, MoodTrend]
 
 
-_ROW_COLUMNS: tuple[ColumnClause[Any], ...] = (
-    column("id", CheckIn.__table__.c.id.type),
-    column("session_id", CheckIn.__table__.c.session_id.type),
-    column("participant_id", CheckIn.__table__.c.participant_id.type),
-    column("cohort_id", GroupSession.__table__.c.cohort_id.type),
-    column("cohort_name", Cohort.__table__.c.name.type),
-    column("track", Cohort.__table__.c.track.type),
-    column("timezone", Cohort.__table__.c.timezone.type),
-    column("participant_name", Participant.__table__.c.display_name.type),
-    column("scheduled_start", GroupSession.__table__.c.scheduled_start.type),
-    column("mood", CheckIn.__table__.c.mood.type),
-    column("craving", CheckIn.__table__.c.craving.type),
-    column("emotion_words", CheckIn.__table__.c.emotion_words.type),
-    column("accomplishments", CheckIn.__table__.c.accomplishments.type),
-    column("challenges", CheckIn.__table__.c.challenges.type),
-    column("share_scope", CheckIn.__table__.c.share_scope.type),
-)
 _ROW_SQL = (
     "c.id, c.session_id, c.participant_id, gs.cohort_id, co.name, co.track, co.timezone, "
     "p.display_name, gs.scheduled_start, c.mood, c.craving, c.emotion_words, "
     "c.accomplishments, c.challenges, c.share_scope"
 )
-_START_TYPE = GroupSession.__table__.c.scheduled_start.type
-_ID_TYPE = CheckIn.__table__.c.id.type
+_ROW_WIDTH = 15
+# How SQLAlchemy stores our columns in SQLite (Uuid: 32 hex digits; DateTime: naive UTC
+# text). Pages are read raw and decoded here: the typed result path costs 4x the query.
+_STORED_TIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def _stored(value: object) -> object:
+    """A bound parameter in its stored form."""
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime(_STORED_TIME)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _utc(stored: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(stored).replace(tzinfo=dt.UTC)
 
 
 @functools.lru_cache(maxsize=64)
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
+
+
+class _Decoder:
+    """Stored values to a row's Python values; ids and times repeat, so each is made once."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, uuid.UUID] = {}
+        self._starts: dict[tuple[str, str], dt.datetime] = {}
+
+    def id(self, stored: str) -> uuid.UUID:
+        found = self._ids.get(stored)
+        if found is None:
+            found = self._ids[stored] = _uuid(stored)
+        return found
+
+    def start(self, stored: str, zone: str) -> dt.datetime:
+        key = (stored, zone)
+        found = self._starts.get(key)
+        if found is None:
+            found = self._starts[key] = _utc(stored).astimezone(_zone(zone))
+        return found
+
+    def row(self, r: tuple[Any, ...]) -> CheckInLogRow:
+        # Positional, in CheckInLogRow's field order (id, session, participant, cohort, ...).
+        return CheckInLogRow(
+            _uuid(r[0]), self.id(r[1]), self.id(r[2]), self.id(r[3]), r[4], r[7],
+            self.start(r[8], r[6]), r[9], r[10], r[11], r[12], r[13], _SCOPES[r[14]],
+            _CRAVINGS[r[5]],
+        )  # fmt: skip
+
+
+_SCOPES = {scope.value: scope for scope in ShareScope}
+_CRAVINGS = {track.value: track.has_cravings for track in Track}
+
+
+def _uuid(stored: str) -> uuid.UUID:
+    return uuid.UUID(int=int(stored, 16))  # twice as fast as parsing the hex text
+
+
+def _rows(db: Session, statement: str, params: dict[str, object]) -> list[Any]:
+    stored = {name: _stored(value) for name, value in params.items()}
+    return list(db.connection().exec_driver_sql(statement, stored).fetchall())
 
 
 class CheckInLogService:
@@ -189,11 +229,9 @@ class CheckInLogService:
         *,
         after: LogCursor | None = None,
         limit: int = 200,
-        trends_known: Collection[uuid.UUID] | None = None,
         stop: Callable[[], bool] | None = None,
     ) -> CheckInLogPage:
-        """Up to ``limit`` rows after ``after``; with ``trends_known`` (ids already held),
-        the mood trends of the page's other participants come along."""
+        """Up to ``limit`` rows after ``after`` (the previous page's cursor)."""
         self._validate(query)
         check.integer("limit", limit, 1, MAX_PAGE)
         order = sql.terms(query.sort, query.descending)
@@ -213,25 +251,20 @@ class CheckInLogService:
                 narrow_dates=narrow,
             )
             keys = ", ".join(f"{term.column} AS k{i}" for i, term in enumerate(order))
-            statement = text(
+            statement = (
                 f"SELECT {_ROW_SQL}, {keys} FROM {source} WHERE {' AND '.join(where)} "  # noqa: S608
                 f"ORDER BY {', '.join(term.order_sql() for term in order)} LIMIT :limit"
-            ).columns(*_ROW_COLUMNS, *(column(f"k{i}") for i in range(len(order))))
+            )
             params["limit"] = limit + 1
-            fetched = db.execute(_typed(statement, params), params).all()
-            more = len(fetched) > limit
-            fetched = fetched[:limit]
-            rows = tuple(_row(record) for record in fetched)
-            cursor = None
-            if more:
-                last = fetched[-1]
-                values = tuple(last[len(_ROW_COLUMNS) + i] for i in range(len(order)))
-                cursor = LogCursor(query.sort, query.descending, values)
-            trends: dict[uuid.UUID, MoodTrend] = {}
-            if trends_known is not None:
-                wanted = {row.participant_id for row in rows} - set(trends_known)
-                trends = _trends(db, wanted)
-            return CheckInLogPage(rows, cursor, trends)
+            fetched = _rows(db, statement, params)
+        more = len(fetched) > limit
+        fetched = fetched[:limit]
+        decoder = _Decoder()
+        rows = tuple(decoder.row(record) for record in fetched)
+        cursor = None
+        if more:
+            cursor = LogCursor(query.sort, query.descending, tuple(fetched[-1][_ROW_WIDTH:]))
+        return CheckInLogPage(rows, cursor)
 
     def count(self, query: CheckInLogQuery, *, stop: Callable[[], bool] | None = None) -> int:
         """How many check-ins ``query`` shows in all (the sort does not matter)."""
@@ -251,8 +284,8 @@ class CheckInLogService:
                 participant=query.participant_id is not None,
                 dates=query.first_day is not None or query.last_day is not None,
             )
-            statement = text(f"SELECT count(*) FROM {source} WHERE {' AND '.join(where)}")  # noqa: S608
-            return int(db.execute(_typed(statement, params), params).scalar_one())
+            statement = f"SELECT count(*) FROM {source} WHERE {' AND '.join(where)}"  # noqa: S608
+            return int(_rows(db, statement, params)[0][0])
 
     def trends(self, participant_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, MoodTrend]:
         """Each participant's moods in session order (for sparklines)."""
@@ -268,9 +301,9 @@ class CheckInLogService:
             check.choice("share_scope", query.share_scope, ShareScope, label="sharing")
         check.choice("sort", query.sort, LogSort, label="sort")
 
-    def _filters(self, db: Session, query: CheckInLogQuery) -> tuple[list[str], dict[str, Any]]:
+    def _filters(self, db: Session, query: CheckInLogQuery) -> tuple[list[str], dict[str, object]]:
         where = [sql.LIVE]
-        params: dict[str, Any] = {}
+        params: dict[str, object] = {}
         if query.cohort_id is not None:
             where.append("gs.cohort_id = :cohort")
             params["cohort"] = query.cohort_id
@@ -279,19 +312,18 @@ class CheckInLogService:
             params["participant"] = query.participant_id
         if query.share_scope is not None:
             where.append("c.share_scope = :scope")
-            params["scope"] = ShareScope(query.share_scope).value
+            params["scope"] = ShareScope(query.share_scope)
         needle = query.text.strip()
         if needle:
             where.append(sql.text_condition())
             params["text"] = sql.like_pattern(needle)
         if query.first_day is not None or query.last_day is not None:
             zones_sql = "SELECT DISTINCT timezone FROM cohort"
-            zone_params: dict[str, Any] = {}
+            zone_params: dict[str, object] = {}
             if query.cohort_id is not None:
                 zones_sql += " WHERE id = :cohort"
                 zone_params["cohort"] = query.cohort_id
-            statement = _typed(text(zones_sql), zone_params)
-            zones = sorted(db.execute(statement, zone_params).scalars())
+            zones = sorted(row[0] for row in _rows(db, zones_sql, zone_params))
             dates, date_params = sql.date_bounds(query.first_day, query.last_day, zones)
             where.extend(dates)
             params.update(date_params)
@@ -304,60 +336,25 @@ def _narrow(query: CheckInLogQuery) -> bool:
     return query.last_day - query.first_day <= sql.NARROW_RANGE
 
 
-def _typed(statement: Any, params: dict[str, Any]) -> Any:
-    """Bind ids and datetimes through the models' types (stored forms); the rest as is."""
-    from sqlalchemy import bindparam
-
-    typed = []
-    for name, value in params.items():
-        if isinstance(value, uuid.UUID):
-            typed.append(bindparam(name, type_=_ID_TYPE))
-        elif isinstance(value, dt.datetime):
-            typed.append(bindparam(name, type_=_START_TYPE))
-    return statement.bindparams(*typed) if typed else statement
-
-
-def _row(record: Any) -> CheckInLogRow:
-    track: Track = record.track
-    return CheckInLogRow(
-        id=record.id,
-        session_id=record.session_id,
-        participant_id=record.participant_id,
-        cohort_id=record.cohort_id,
-        cohort_name=record.cohort_name,
-        participant_name=record.participant_name,
-        session_start=record.scheduled_start.astimezone(_zone(record.timezone)),
-        mood=record.mood,
-        craving=record.craving,
-        emotion_words=record.emotion_words,
-        accomplishments=record.accomplishments,
-        challenges=record.challenges,
-        share_scope=record.share_scope,
-        has_cravings=track.has_cravings,
-    )
-
-
 def _fast_count(db: Session, scope: ShareScope | None) -> int:
     """Live check-ins from the small scope index, less those in deleted sessions."""
-    params: dict[str, Any] = {}
+    params: dict[str, object] = {}
     scoped = ""
     if scope is not None:
         scoped = " AND c.share_scope = :scope"
-        params["scope"] = ShareScope(scope).value
-    live = db.execute(
-        text(
-            "SELECT count(*) FROM checkin AS c INDEXED BY ix_checkin_live_scope "  # noqa: S608
-            f"WHERE c.deleted = 0{scoped}"
-        ),
+        params["scope"] = ShareScope(scope)
+    live = _rows(
+        db,
+        "SELECT count(*) FROM checkin AS c INDEXED BY ix_checkin_live_scope "  # noqa: S608
+        f"WHERE c.deleted = 0{scoped}",
         params,
-    ).scalar_one()
-    orphaned = db.execute(
-        text(
-            "SELECT count(*) FROM group_session AS gs INDEXED BY ix_group_session_start "  # noqa: S608
-            f"{sql.CHECKIN_BY_SESSION} WHERE gs.deleted = 1 AND c.deleted = 0{scoped}"
-        ),
+    )[0][0]
+    orphaned = _rows(
+        db,
+        "SELECT count(*) FROM group_session AS gs INDEXED BY ix_group_session_start "  # noqa: S608
+        f"{sql.CHECKIN_BY_SESSION} WHERE gs.deleted = 1 AND c.deleted = 0{scoped}",
         params,
-    ).scalar_one()
+    )[0][0]
     return int(live) - int(orphaned)
 
 
@@ -365,24 +362,21 @@ def _trends(db: Session, participant_ids: set[uuid.UUID]) -> dict[uuid.UUID, Moo
     if not participant_ids:
         return {}
     ids = sorted(participant_ids)
-    names = [f"p{i}" for i in range(len(ids))]
-    statement = text(
+    params: dict[str, object] = {f"p{i}": value for i, value in enumerate(ids)}
+    statement = (
         "SELECT c.participant_id, gs.scheduled_start, c.mood "  # noqa: S608
         "FROM checkin AS c INDEXED BY ix_checkin_participant_recorded "
-        f"{sql.SESSION_JOIN} WHERE c.participant_id IN ({', '.join(':' + n for n in names)}) "
+        f"{sql.SESSION_JOIN} WHERE c.participant_id IN ({', '.join(':' + n for n in params)}) "
         f"AND {sql.LIVE} ORDER BY c.participant_id, gs.scheduled_start"
-    ).columns(
-        column("participant_id", _ID_TYPE),
-        column("scheduled_start", _START_TYPE),
-        column("mood", CheckIn.__table__.c.mood.type),
     )
-    params: dict[str, Any] = dict(zip(names, ids, strict=True))
-    series: dict[uuid.UUID, tuple[list[float], list[int | None]]] = {p: ([], []) for p in ids}
-    for participant_id, start, mood in db.execute(_typed(statement, params), params):
-        starts, moods = series[participant_id]
-        starts.append(start.timestamp())
+    series: dict[str, tuple[list[float], list[int | None]]] = {p.hex: ([], []) for p in ids}
+    for participant, start, mood in _rows(db, statement, params):
+        starts, moods = series[participant]
+        starts.append(_utc(start).timestamp())
         moods.append(mood)
-    return {p: MoodTrend(p, tuple(s), tuple(m)) for p, (s, m) in series.items()}
+    return {
+        uuid.UUID(p): MoodTrend(uuid.UUID(p), tuple(s), tuple(m)) for p, (s, m) in series.items()
+    }
 
 
 @contextmanager

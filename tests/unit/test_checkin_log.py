@@ -280,16 +280,16 @@ def test_rows_carry_local_times_names_and_what_was_said(world: World) -> None:
     assert "Zoë Q." not in by_name  # tombstoned
 
 
-def test_mood_trends_come_in_session_order_with_the_page(world: World) -> None:
-    query = CheckInLogQuery(cohort_id=world.tokyo)
-    page = world.log.page(query, trends_known=())
-    assert set(page.trends) == {row.participant_id for row in page.rows}
-    trend = page.trends[world.ana_lower]
+def test_mood_trends_come_in_session_order(world: World) -> None:
+    page = world.log.page(CheckInLogQuery(cohort_id=world.tokyo))
+    people = {row.participant_id for row in page.rows}
+    trends = world.log.trends(people)
+    assert set(trends) == people
+    trend = trends[world.ana_lower]
     assert trend.moods == (3, 3, 3)
     assert list(trend.starts) == sorted(trend.starts)
-    again = world.log.page(query, trends_known=[world.ana_lower])
-    assert world.ana_lower not in again.trends and again.trends
-    upper = page.trends[world.ana_upper]
+    assert world.log.trends([]) == {}
+    upper = trends[world.ana_upper]
     assert upper.until(dt.datetime(2026, 2, 2, 23, 30, tzinfo=TOKYO)) == (None,)
     assert upper.until(dt.datetime(2026, 2, 3, tzinfo=TOKYO), points=1) == (None,)
     assert len(upper.until(dt.datetime(2027, 1, 1, tzinfo=dt.UTC))) == 3  # not the deleted one

@@ -139,8 +139,8 @@ class Bare:
 
 
 # The bare model's columns: session start, cohort, person, mood, mood (for the sparkline's
-# place), craving, feelings, accomplishments, challenges, scope.
-BARE_COLUMNS = (8, 4, 7, 9, 9, 10, 11, 12, 13, 14)
+# place), craving, scope, feelings, accomplishments, challenges (the log's column order).
+BARE_COLUMNS = (8, 4, 7, 9, 9, 10, 14, 11, 12, 13)
 
 
 def run(scratch: Path) -> list[BenchRow]:

@@ -8,19 +8,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QSizePolicy,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from app.services.checkin_log import CheckInLogRow
 from app.services.checkins import CheckInDraft, CheckInRow
@@ -29,19 +17,10 @@ from app.services.enrollments import EnrollmentRow
 from app.services.errors import InvalidInput
 from app.services.sessions import SessionRow
 from app.tasks import TaskRunner
-from models import SessionStatus, ShareScope
+from models import SessionStatus
+from views.checkin_form_fields import CheckInFields
 from views.checkin_log_filters import index_of
-from views.checkin_sparkline import MoodSparkline
 from views.errors import user_message
-from views.field_message import FieldMessage
-from views.heading import heading_label, note_label
-
-NOT_GIVEN = -1  # the spin boxes' "not given" value, shown as its special text
-SCOPES = (("Shared with the group", ShareScope.GROUP), ("Clinician only", ShareScope.CLINICIAN))
-FIELDS = (
-    "session", "participant", "mood", "emotion_words", "accomplishments", "challenges",
-    "craving", "share_scope",
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +60,7 @@ def session_label(session: SessionRow, zone_start: dt.datetime) -> str:
     return f"{zone_start:%a} {zone_start.day} {zone_start:%b %Y}, {zone_start:%H:%M}{topic}{state}"
 
 
-class CheckInForm(QWidget):
+class CheckInForm(CheckInFields):
     """Records a check-in for a session and person of one cohort, or edits an existing one.
 
     ``set_cohort(cohort)`` loads the cohort's sessions and members (through the task runner);
@@ -105,125 +84,10 @@ class CheckInForm(QWidget):
         self._editing: CheckInDraft | None = None
         self._pending_edit: CheckInLogRow | None = None
         self._loading = False
-        self.fields: dict[str, QWidget] = {}
-        self.messages: dict[str, FieldMessage] = {}
-
-        self.heading = heading_label("Record a check-in", self, scale=1.15)
-        self.note = note_label("Choose a cohort to record its check-ins.", self)
-        self.session = QComboBox(self)
-        self.participant = QComboBox(self)
-        for combo in (self.session, self.participant):
-            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            combo.setMinimumContentsLength(12)
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-        self.mood = self._score_box("Mood")
-        self.sparkline = MoodSparkline(self)
-        self.sparkline.setAccessibleName("Recent moods")
-        self.emotion_words = QLineEdit(self)
-        self.emotion_words.setMaxLength(200)
-        self.emotion_words.setPlaceholderText("e.g. tired, hopeful")
-        self.accomplishments = QPlainTextEdit(self)
-        self.challenges = QPlainTextEdit(self)
-        for box in (self.accomplishments, self.challenges):
-            box.setTabChangesFocus(True)  # Tab moves on, as in every other field
-            box.setMaximumHeight(72)
-        self.craving = self._score_box("Craving")
-        self.share_scope = QComboBox(self)
-        for label, scope in SCOPES:
-            self.share_scope.addItem(label, scope)
-
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self._row(form, "&Session:", "session", self.session, "Session")
-        self._row(form, "&Person:", "participant", self.participant, "Participant")
-        mood_row = QWidget(self)
-        mood_layout = QHBoxLayout(mood_row)
-        mood_layout.setContentsMargins(0, 0, 0, 0)
-        mood_layout.addWidget(self.mood)
-        mood_layout.addWidget(self.sparkline, 1)
-        self._row(form, "&Mood (0–10):", "mood", mood_row, "Mood, 0 to 10", focus=self.mood)
-        self._row(form, "&Feelings:", "emotion_words", self.emotion_words, "Emotion words")
-        self._row(form, "&Wins:", "accomplishments", self.accomplishments, "Accomplishments")
-        self._row(form, "C&hallenges:", "challenges", self.challenges, "Challenges")
-        self.craving_label = self._row(
-            form, "C&raving (0–10):", "craving", self.craving, "Craving, 0 to 10"
-        )
-        self._row(form, "Shared &with:", "share_scope", self.share_scope, "Shared with")
-
-        self.general_message = FieldMessage(None, self)
-        self.save_button = QPushButton("&Save check-in", self)
-        self.save_button.setAccessibleName("Save check-in")
-        self.save_button.setToolTip("Save this check-in (Ctrl+S)")
-        self.new_button = QPushButton("&New", self)
-        self.new_button.setAccessibleName("New check-in")
-        self.new_button.setToolTip("Clear the form for another person")
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.save_button)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.note)
-        layout.addLayout(form)
-        layout.addWidget(self.general_message)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
-
         self.save_button.clicked.connect(self.submit)
         self.new_button.clicked.connect(self.start_new)
         self.session.currentIndexChanged.connect(self._on_session_changed)
         self.participant.currentIndexChanged.connect(self._on_participant_changed)
-        self._set_enabled(False)
-
-    # -- building --------------------------------------------------------------------------
-
-    def _score_box(self, name: str) -> QSpinBox:
-        box = QSpinBox(self)
-        box.setRange(NOT_GIVEN, 10)
-        box.setSpecialValueText("Not given")
-        box.setValue(NOT_GIVEN)
-        box.setMinimumWidth(112)
-        box.setObjectName(name.lower())
-        return box
-
-    def _row(
-        self,
-        form: QFormLayout,
-        text: str,
-        key: str,
-        field: QWidget,
-        name: str,
-        *,
-        focus: QWidget | None = None,
-    ) -> QLabel:
-        target = focus or field
-        label = QLabel(text, self)
-        label.setBuddy(target)
-        target.setAccessibleName(name)
-        message = FieldMessage(target, self)
-        message.setObjectName(f"{key}Message")
-        cell = QWidget(self)
-        cell_layout = QVBoxLayout(cell)
-        cell_layout.setContentsMargins(0, 0, 0, 0)
-        cell_layout.setSpacing(2)
-        cell_layout.addWidget(field)
-        cell_layout.addWidget(message)
-        form.addRow(label, cell)
-        self.fields[key] = target
-        self.messages[key] = message
-        self._cells = getattr(self, "_cells", {})
-        self._cells[key] = cell
-        return label
-
-    def focus_chain(self) -> list[QWidget]:
-        """The form's controls in the order the eye reads them (for the page's tab order)."""
-        return [
-            self.session, self.participant, self.mood, self.emotion_words, self.accomplishments,
-            self.challenges, self.craving, self.share_scope, self.new_button, self.save_button,
-        ]  # fmt: skip
 
     # -- the cohort, its sessions and people ---------------------------------------------------
 
@@ -267,9 +131,11 @@ class CheckInForm(QWidget):
         for session in self._sessions:
             local = session.scheduled_start.astimezone(zone)
             self.session.addItem(session_label(session, local), session.id)
-        # The session under way or most recently begun; else the first to come.
+        # Today's session (in the cohort's zone), else the last one begun, else the next.
+        today = now.astimezone(zone).date()
+        todays = [i for i, s in enumerate(self._sessions) if s.local_date == today]
         begun = [i for i, s in enumerate(self._sessions) if s.scheduled_start <= now]
-        chosen = begun[0] if begun else len(self._sessions) - 1
+        chosen = (todays or begun or [len(self._sessions) - 1])[-1 if todays else 0]
         if self._pending_edit is not None:
             found = index_of(self.session, self._pending_edit.session_id)
             chosen = found if found >= 0 else chosen
@@ -330,7 +196,22 @@ class CheckInForm(QWidget):
             done = person in self._existing
             name = self.participant.itemText(i).removesuffix(" ✓")
             self.participant.setItemText(i, f"{name} ✓" if done else name)
+        if self._pending_edit is None and self._editing is None:
+            self._choose_next_person()  # a new check-in: the first who has not checked in
         self._on_participant_changed()
+
+    def _choose_next_person(self) -> None:
+        """The first person, in list order, with no check-in at the chosen session yet."""
+        if self.current_person not in self._existing:
+            return
+        waiting = [
+            i for i in range(self.participant.count())
+            if self.participant.itemData(i) not in self._existing
+        ]  # fmt: skip
+        if waiting:
+            self.participant.blockSignals(True)
+            self.participant.setCurrentIndex(waiting[0])
+            self.participant.blockSignals(False)
 
     def _on_participant_changed(self, _index: int = -1) -> None:
         person = self.current_person
@@ -341,7 +222,7 @@ class CheckInForm(QWidget):
         elif existing is not None:
             self._load(_draft(existing), existing.participant_name)
         elif self._editing is not None:
-            self.start_new()
+            self._clear_fields()
         self._refresh_trend(person)
 
     def _refresh_trend(self, person: uuid.UUID | None) -> None:
@@ -391,38 +272,21 @@ class CheckInForm(QWidget):
         self.mood.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _load(self, draft: CheckInDraft, name: str) -> None:
-        self._clear_messages()
         self._editing = draft
-        self.heading.setText(f"Edit {name}’s check-in")
-        self.mood.setValue(NOT_GIVEN if draft.mood is None else draft.mood)
-        self.emotion_words.setText(draft.emotion_words)
-        self.accomplishments.setPlainText(draft.accomplishments)
-        self.challenges.setPlainText(draft.challenges)
-        self.craving.setValue(NOT_GIVEN if draft.craving is None else draft.craving)
-        self.share_scope.setCurrentIndex(self.share_scope.findData(draft.share_scope))
+        self.load(draft, name)
 
     def start_new(self) -> None:
-        """Empty fields for another person's check-in (the session stays chosen)."""
-        self._clear_messages()
-        self._editing = None
-        self.heading.setText("Record a check-in")
-        self.mood.setValue(NOT_GIVEN)
-        self.emotion_words.clear()
-        self.accomplishments.clear()
-        self.challenges.clear()
-        self.craving.setValue(NOT_GIVEN)
-        self.share_scope.setCurrentIndex(0)
+        """Empty fields for the next person who has not checked in (same session)."""
+        self._clear_fields()
+        previous = self.current_person
+        self._choose_next_person()
+        if self.current_person != previous:
+            self._refresh_trend(self.current_person)
+        self.mood.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def draft(self) -> CheckInDraft:
-        mood, craving = self.mood.value(), self.craving.value()
-        return CheckInDraft(
-            mood=None if mood == NOT_GIVEN else mood,
-            emotion_words=self.emotion_words.text(),
-            accomplishments=self.accomplishments.toPlainText(),
-            challenges=self.challenges.toPlainText(),
-            craving=None if craving == NOT_GIVEN or not self.craving.isVisible() else craving,
-            share_scope=self.share_scope.currentData(),
-        )
+    def _clear_fields(self) -> None:
+        self._editing = None
+        self.clear_fields()
 
     # -- saving ---------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ ALL_COHORTS = "all"
 NO_DATE = QDate(2000, 1, 1)  # the date edits' minimum, shown as "Any"
 TYPING_PAUSE_MS = 300  # search once typing pauses, not at every keystroke
 SCOPES = (
-    ("Anyone", None),
+    ("Any", None),
     ("Shared with the group", ShareScope.GROUP),
     ("Clinician only", ShareScope.CLINICIAN),
 )
@@ -102,7 +102,7 @@ class CheckInLogFilters(QWidget):
         rows = (
             (first_row, "C&ohort:", self.cohort),
             (first_row, "P&erson:", self.person),
-            (first_row, "Shar&ed with:", self.scope),
+            (first_row, "Shar&ing:", self.scope),
             (second_row, "Fro&m:", self.first_day),
             (second_row, "&To:", self.last_day),
         )

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import enum
-import functools
 import uuid
 from typing import Any
 
@@ -18,6 +15,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QFont
 
 from app.services.checkin_log import (
     CheckInLogPage,
@@ -25,88 +23,43 @@ from app.services.checkin_log import (
     CheckInLogRow,
     CheckInLogService,
     LogCursor,
-    LogSort,
-    MoodTrend,
 )
 from app.tasks import TaskRunner
 from models import ShareScope
+from views.checkin_log_columns import (
+    ANSWERED,
+    COLUMN_OF_SORT,
+    COLUMNS,
+    DISPLAY,
+    FIRST_CLICK_DESCENDING,
+    NUMBERS,
+    ROW_ROLE,
+    SORT_ROLE,
+    SORTS,
+    TITLES,
+    TREND_ROLE,
+    LogColumn,
+    describe,
+    display,
+    sort_value,
+)
+from views.checkin_trends import MoodTrendCache
 from views.errors import user_message
 
+__all__ = [
+    "COLUMN_OF_SORT",
+    "ROW_ROLE",
+    "SORT_ROLE",
+    "TREND_ROLE",
+    "CheckInLogTableModel",
+    "LogColumn",
+]
+
 Index = QModelIndex | QPersistentModelIndex
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the whole CheckInLogRow
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a raw value that sorts as the column does
-TREND_ROLE = Qt.ItemDataRole.UserRole + 3  # the participant's moods up to this check-in
 
 FIRST_PAGE = 100  # a screenful or three: the log opens as soon as these arrive
 PAGE = 400
 UNINDEXED_PAGE = 2000  # text orders cost a full scan per page, so fetch more at once
-TREND_BATCH_MS = 30  # trends asked for while painting are read together after this pause
-
-
-class LogColumn(enum.IntEnum):
-    DATE = 0
-    COHORT = 1
-    PARTICIPANT = 2
-    MOOD = 3
-    TREND = 4
-    CRAVING = 5
-    FEELINGS = 6
-    ACCOMPLISHMENTS = 7
-    CHALLENGES = 8
-    SCOPE = 9
-
-
-TITLES = {
-    LogColumn.DATE: "Session",
-    LogColumn.COHORT: "Cohort",
-    LogColumn.PARTICIPANT: "Participant",
-    LogColumn.MOOD: "Mood",
-    LogColumn.TREND: "Mood trend",
-    LogColumn.CRAVING: "Craving",
-    LogColumn.FEELINGS: "Feelings",
-    LogColumn.ACCOMPLISHMENTS: "Accomplishments",
-    LogColumn.CHALLENGES: "Challenges",
-    LogColumn.SCOPE: "Shared with",
-}
-SORTS = {
-    LogColumn.DATE: LogSort.SESSION_START,
-    LogColumn.COHORT: LogSort.COHORT,
-    LogColumn.PARTICIPANT: LogSort.PARTICIPANT,
-    LogColumn.MOOD: LogSort.MOOD,
-    LogColumn.CRAVING: LogSort.CRAVING,
-    LogColumn.FEELINGS: LogSort.EMOTION_WORDS,
-    LogColumn.ACCOMPLISHMENTS: LogSort.ACCOMPLISHMENTS,
-    LogColumn.CHALLENGES: LogSort.CHALLENGES,
-    LogColumn.SCOPE: LogSort.SHARE_SCOPE,
-}
-COLUMN_OF_SORT = {sort: column for column, sort in SORTS.items()}
-# What a first click on a header shows: the newest sessions, the lowest moods, the strongest
-# cravings; everything else A to Z.
-FIRST_CLICK_DESCENDING = {LogColumn.DATE, LogColumn.CRAVING}
-SCOPE_TEXT = {ShareScope.GROUP: "Group", ShareScope.CLINICIAN: "Clinician only"}
-NUMBERS = {LogColumn.MOOD, LogColumn.CRAVING}
-COLUMNS = tuple(LogColumn)
-DISPLAY = Qt.ItemDataRole.DisplayRole
-ANSWERED = frozenset(
-    {
-        DISPLAY,
-        ROW_ROLE,
-        SORT_ROLE,
-        TREND_ROLE,
-        Qt.ItemDataRole.ToolTipRole,
-        Qt.ItemDataRole.AccessibleTextRole,
-        Qt.ItemDataRole.TextAlignmentRole,
-    }
-)
-
-
-def session_text(row: CheckInLogRow) -> str:
-    return _start_text(row.session_start)
-
-
-@functools.lru_cache(maxsize=4096)
-def _start_text(start: dt.datetime) -> str:  # a session's rows share one start: made once
-    return f"{start:%a} {start.day} {start:%b %Y} {start:%H:%M}"
 
 
 class CheckInLogTableModel(QAbstractTableModel):
@@ -154,14 +107,10 @@ class CheckInLogTableModel(QAbstractTableModel):
         self._ticket = 0
         self._broken = False
         self.count: int | None = None
-        self._trends: dict[uuid.UUID, MoodTrend] = {}
-        self._trends_wanted: set[uuid.UUID] = set()
-        self._backlog: set[uuid.UUID] = set()
-        self._trend_epoch = 0
-        self._backlog_timer = QTimer(self)
-        self._backlog_timer.setSingleShot(True)
-        self._backlog_timer.setInterval(TREND_BATCH_MS)
-        self._backlog_timer.timeout.connect(self._flush_backlog)
+        self._clinician_font = QFont()
+        self._clinician_font.setItalic(True)  # resolved against the view's own font
+        self.trends = MoodTrendCache(log, tasks, lambda: self._pending, self)
+        self.trends.changed.connect(self._trends_changed)
 
     # -- what to show --------------------------------------------------------------------
 
@@ -189,11 +138,7 @@ class CheckInLogTableModel(QAbstractTableModel):
 
     def clear(self) -> None:
         """Forget every row and trend (the vault is locking); late trends are dropped too."""
-        self._trend_epoch += 1
-        self._trends.clear()
-        self._trends_wanted.clear()
-        self._backlog.clear()
-        self._backlog_timer.stop()
+        self.trends.clear()
         self._reset(None)
 
     def _reset(self, query: CheckInLogQuery | None) -> None:
@@ -357,51 +302,11 @@ class CheckInLogTableModel(QAbstractTableModel):
 
     # -- trends ----------------------------------------------------------------------------
 
-    def _want_trend(self, participant_id: uuid.UUID) -> None:
-        """Painting asked for a trend not yet here: gather such asks, then read them at once.
-
-        Trends are read for the rows on screen only, never for whole pages: a scroll through
-        thousands of rows costs a few small queries, not thousands of people's histories.
-        """
-        if participant_id in self._trends_wanted or participant_id in self._backlog:
-            return
-        self._backlog.add(participant_id)
-        if not self._backlog_timer.isActive():
-            self._backlog_timer.start()
-
-    def _flush_backlog(self) -> None:
-        if self._pending:  # rows the view waits for come first; trends after them
-            self._backlog_timer.start()
-            return
-        backlog, self._backlog = self._backlog, set()
-        self._request_trends(backlog)
-
-    def _request_trends(self, participants: set[uuid.UUID]) -> None:
-        wanted = participants - self._trends.keys() - self._trends_wanted
-        if not wanted:
-            return
-        self._trends_wanted |= wanted
-        log, epoch = self._log, self._trend_epoch
-        self._tasks.submit(
-            lambda: log.trends(wanted),
-            on_success=lambda trends: self._on_trends(epoch, trends),
-            on_failure=lambda _error: self._trends_wanted.difference_update(wanted),
-            owner=self,
-            name="check-in mood trends",
-        )
-
-    def _on_trends(self, epoch: int, trends: dict[uuid.UUID, MoodTrend]) -> None:
-        if epoch != self._trend_epoch:
-            return  # read before the model was cleared
-        self._trends_wanted.difference_update(trends)
-        self._trends.update(trends)
+    def _trends_changed(self) -> None:
         if self._rows:
             top = self.index(0, LogColumn.TREND)
             bottom = self.index(len(self._rows) - 1, LogColumn.TREND)
             self.dataChanged.emit(top, bottom, [TREND_ROLE])
-
-    def trend(self, participant_id: uuid.UUID) -> MoodTrend | None:
-        return self._trends.get(participant_id)
 
     # -- changes made on this desk -----------------------------------------------------------
 
@@ -417,10 +322,8 @@ class CheckInLogTableModel(QAbstractTableModel):
 
     def forget_trend(self, participant_id: uuid.UUID) -> None:
         """The participant's moods changed: their trend is read again when next painted."""
-        if self._trends.pop(participant_id, None) is not None and self._rows:
-            top = self.index(0, LogColumn.TREND)
-            bottom = self.index(len(self._rows) - 1, LogColumn.TREND)
-            self.dataChanged.emit(top, bottom, [TREND_ROLE])
+        if self.trends.forget(participant_id):
+            self._trends_changed()
 
     def position(self, checkin_id: uuid.UUID) -> int | None:
         return self._positions.get(checkin_id)
@@ -457,29 +360,14 @@ class CheckInLogTableModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return sort_value(row, column)
         if role == TREND_ROLE:
-            trend = self._trends.get(row.participant_id)
-            if trend is None:
-                self._want_trend(row.participant_id)
-                return None
-            return trend.until(row.session_start)
+            trend = self.trends.get(row.participant_id)
+            return None if trend is None else trend.until(row.session_start)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._describe(row, column)
+            return describe(row, column, self.trends.get(row.participant_id))
+        if role == Qt.ItemDataRole.FontRole and row.share_scope is ShareScope.CLINICIAN:
+            return self._clinician_font  # clinician-only words look apart: not to read out
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMBERS:
             return Qt.AlignmentFlag.AlignCenter
-        return None
-
-    def _describe(self, row: CheckInLogRow, column: LogColumn) -> str | None:
-        if column is LogColumn.TREND:
-            trend = self._trends.get(row.participant_id)
-            if trend is None:
-                return "Mood trend loading"
-            moods = trend.until(row.session_start)
-            said = ", ".join("not given" if mood is None else str(mood) for mood in moods)
-            return f"Mood over the last {len(moods)} check-ins, oldest first: {said}"
-        if column is LogColumn.CRAVING and not row.has_cravings:
-            return f"{row.cohort_name} is a mental health group; it records no cravings."
-        if column in (LogColumn.FEELINGS, LogColumn.ACCOMPLISHMENTS, LogColumn.CHALLENGES):
-            return display(row, column) or None
         return None
 
     def headerData(
@@ -507,44 +395,3 @@ class CheckInLogTableModel(QAbstractTableModel):
             return
         descending = order == Qt.SortOrder.DescendingOrder
         self.set_query(dataclasses.replace(self._query, sort=sort, descending=descending))
-
-
-def display(row: CheckInLogRow, column: LogColumn) -> str:
-    if column is LogColumn.DATE:
-        return session_text(row)
-    if column is LogColumn.COHORT:
-        return row.cohort_name
-    if column is LogColumn.PARTICIPANT:
-        return row.participant_name
-    if column is LogColumn.MOOD:
-        return "—" if row.mood is None else str(row.mood)
-    if column is LogColumn.CRAVING:
-        if not row.has_cravings:
-            return ""
-        return "—" if row.craving is None else str(row.craving)
-    if column is LogColumn.FEELINGS:
-        return row.emotion_words
-    if column is LogColumn.ACCOMPLISHMENTS:
-        return row.accomplishments
-    if column is LogColumn.CHALLENGES:
-        return row.challenges
-    if column is LogColumn.SCOPE:
-        return SCOPE_TEXT[row.share_scope]
-    return ""
-
-
-def sort_value(row: CheckInLogRow, column: LogColumn) -> Any:
-    """What the column sorts by, raw: -1 stands for a missing mood or craving (sorts first)."""
-    values: dict[LogColumn, Any] = {
-        LogColumn.DATE: row.session_start,
-        LogColumn.COHORT: row.cohort_name.casefold(),
-        LogColumn.PARTICIPANT: row.participant_name.casefold(),
-        LogColumn.MOOD: -1 if row.mood is None else row.mood,
-        LogColumn.TREND: None,
-        LogColumn.CRAVING: -1 if row.craving is None else row.craving,
-        LogColumn.FEELINGS: row.emotion_words.casefold(),
-        LogColumn.ACCOMPLISHMENTS: row.accomplishments.casefold(),
-        LogColumn.CHALLENGES: row.challenges.casefold(),
-        LogColumn.SCOPE: row.share_scope.value,
-    }
-    return values[column]

@@ -270,8 +270,14 @@ def test_every_control_is_named_and_tab_follows_the_eye(
         assert widget is not None
         seen.append(widget)
         QTest.keyClick(widget, Qt.Key.Key_Tab)
-    expected = [*page.filters.focus_chain(), page.table, *page.form.focus_chain()]
-    visible = [w for w in expected if w.isVisible()]
+    expected = [
+        *page.filters.focus_chain(),
+        page.undo_button,
+        page.form_toggle,
+        page.table,
+        *page.form.focus_chain(),
+    ]
+    visible = [w for w in expected if w.isVisible() and w.isEnabled()]
     reached: list[QWidget] = []
     for widget in seen:  # a date edit's Tab first steps through its day, month and year
         if widget in visible and (not reached or reached[-1] is not widget):
@@ -279,6 +285,21 @@ def test_every_control_is_named_and_tab_follows_the_eye(
     assert [w.accessibleName() for w in reached[: len(visible)]] == [
         w.accessibleName() for w in visible
     ]
+
+
+def test_the_form_steps_aside_for_reviewing_and_comes_back_to_edit(
+    qtbot: QtBot, tasks: TaskRunner, page: CheckInsPage
+) -> None:
+    log_width = page.log_stack.width()
+    QTest.mouseClick(page.form_toggle, Qt.MouseButton.LeftButton)
+    assert not page.form_area.isVisible() and page.form_toggle.text() == "Show form"
+    qtbot.waitUntil(lambda: page.log_stack.width() > log_width, timeout=WAIT_MS)
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    QTest.keyClick(page.table, Qt.Key.Key_Return)  # editing a row brings the form back
+    assert page.form_area.isVisible()
+    settle(qtbot, tasks, page)
+    assert page.form.heading.text().startswith("Edit ")
 
 
 def test_without_a_cohort_the_page_teaches_the_next_step_and_keeps_nothing(
@@ -290,3 +311,21 @@ def test_without_a_cohort_the_page_teaches_the_next_step_and_keeps_nothing(
     assert page.empty_state.isVisible()
     assert page.empty_state.heading.text() == "Create your first cohort"
     assert page.form.participant.count() == 0 and page.form.emotion_words.text() == ""
+
+
+def test_new_goes_to_the_next_person_in_the_round_who_has_not_checked_in(
+    qtbot: QtBot, tasks: TaskRunner, page: CheckInsPage
+) -> None:
+    form = page.form
+    form.session.setCurrentIndex(index_of(form.session, page_session(page, 0).id))
+    settle(qtbot, tasks, page)
+    assert form.current_person is not None
+    assert form.participant.currentText() == "Ben T."  # Ana has checked in at this session
+    assert form.heading.text() == "Record a check-in"
+    type_into(form.mood, "5")
+    QTest.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: form.heading.text() == "Edit Ben T.’s check-in", timeout=WAIT_MS)
+    QTest.keyClick(form.new_button, Qt.Key.Key_Space)
+    assert form.participant.currentText() == "Cleo M."
+    assert form.heading.text() == "Record a check-in" and form.mood.value() == -1
+    assert form.mood.hasFocus()

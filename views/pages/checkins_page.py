@@ -47,16 +47,16 @@ if TYPE_CHECKING:
     from app.tasks import TaskRunner
 
 WIDTHS = {
-    LogColumn.DATE: 160,
+    LogColumn.DATE: 162,
     LogColumn.COHORT: 170,
     LogColumn.PARTICIPANT: 100,
     LogColumn.MOOD: 50,
     LogColumn.TREND: 88,
     LogColumn.CRAVING: 62,
+    LogColumn.SCOPE: 92,
     LogColumn.FEELINGS: 140,
     LogColumn.ACCOMPLISHMENTS: 230,
     LogColumn.CHALLENGES: 210,
-    LogColumn.SCOPE: 104,
 }
 ORDER_WORDS = {
     LogSort.SESSION_START: ("oldest sessions first", "newest sessions first"),
@@ -156,13 +156,20 @@ class CheckInsPage(DeskPage):
         self.log_stack = QStackedWidget(self)
         self.log_stack.addWidget(self.table)
         self.log_stack.addWidget(self.log_empty)
-        form_area = QScrollArea(self)
+        self.form_area = form_area = QScrollArea(self)
         form_area.setObjectName("checkinFormArea")
         form_area.setWidget(self.form)
         form_area.setWidgetResizable(True)
         form_area.setFrameShape(QScrollArea.Shape.NoFrame)
         form_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         form_area.setMinimumWidth(320)
+        # Reviewing, not recording: the form can step aside and give the log its width.
+        self.form_toggle = QToolButton(self)
+        self.form_toggle.setCheckable(True)
+        self.form_toggle.setChecked(True)
+        self.form_toggle.setText("Hide form")
+        self.form_toggle.setAccessibleName("Show the check-in form")
+        self.form_toggle.toggled.connect(self._show_form)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.log_stack)
         self.splitter.addWidget(form_area)
@@ -174,6 +181,7 @@ class CheckInsPage(DeskPage):
         status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
         status_row.addWidget(self.undo_button)
+        status_row.addWidget(self.form_toggle)
         self.content = QWidget(self)
         self.content.setObjectName("checkinsContent")
         layout = QVBoxLayout(self.content)
@@ -182,7 +190,10 @@ class CheckInsPage(DeskPage):
         layout.addLayout(status_row)
         layout.addWidget(self.splitter, 1)
         self._stack.addWidget(self.content)
-        chain = [*self.filters.focus_chain(), self.table, *self.form.focus_chain()]
+        chain = [
+            *self.filters.focus_chain(), self.undo_button, self.form_toggle, self.table,
+            *self.form.focus_chain(),
+        ]  # fmt: skip
         for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
 
@@ -329,7 +340,12 @@ class CheckInsPage(DeskPage):
     def _on_row_activated(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)
         if isinstance(row, CheckInLogRow):
+            self.form_toggle.setChecked(True)
             self.form.edit(row)
+
+    def _show_form(self, shown: bool) -> None:
+        self.form_area.setVisible(shown)
+        self.form_toggle.setText("Hide form" if shown else "Show form")
 
     # -- saving and undoing ------------------------------------------------------------------
 

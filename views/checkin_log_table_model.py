@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -62,6 +63,12 @@ PAGE = 400
 UNINDEXED_PAGE = 2000  # text orders cost a full scan per page, so fetch more at once
 
 
+class _Generation:
+    """The model's current generation, in a plain object that workers may read."""
+
+    generation = 0
+
+
 class CheckInLogTableModel(QAbstractTableModel):
     """Every check-in the query selects, fetched a page at a time through the task runner.
 
@@ -96,6 +103,7 @@ class CheckInLogTableModel(QAbstractTableModel):
         self._page_size = page_size
         self._query: CheckInLogQuery | None = None
         self._generation = 0
+        self._current = _Generation()  # what workers read: see _stale()
         self._rows: list[CheckInLogRow] = []
         self._positions: dict[uuid.UUID, int] = {}
         self._cursor: LogCursor | None = None
@@ -109,7 +117,7 @@ class CheckInLogTableModel(QAbstractTableModel):
         self.count: int | None = None
         self._clinician_font = QFont()
         self._clinician_font.setItalic(True)  # resolved against the view's own font
-        self.trends = MoodTrendCache(log, tasks, lambda: self._pending, self)
+        self.trends = MoodTrendCache(log, tasks, self)
         self.trends.changed.connect(self._trends_changed)
 
     # -- what to show --------------------------------------------------------------------
@@ -121,6 +129,11 @@ class CheckInLogTableModel(QAbstractTableModel):
     @property
     def generation(self) -> int:
         return self._generation
+
+    @property
+    def read_ahead(self) -> bool:
+        """Whether the next page is already here, waiting to be shown."""
+        return self._ahead is not None
 
     @property
     def loading(self) -> bool:
@@ -144,6 +157,7 @@ class CheckInLogTableModel(QAbstractTableModel):
     def _reset(self, query: CheckInLogQuery | None) -> None:
         was_loading = self._pending
         self._generation += 1
+        self._current.generation = self._generation
         self.beginResetModel()
         self._query = query
         self._rows = []
@@ -152,6 +166,7 @@ class CheckInLogTableModel(QAbstractTableModel):
         self._exhausted = query is None
         self._broken = False
         self._pending = False  # whatever was in flight belongs to the old generation
+        self.trends.set_busy(False)
         self._reading = False
         self._ahead = None
         self._insert_on_arrival = False
@@ -207,21 +222,27 @@ class CheckInLogTableModel(QAbstractTableModel):
             limit = self._first_page
         else:
             limit = self._page_size if query.sort.indexed else max(self._page_size, UNINDEXED_PAGE)
-        log = self._log
+        log, stale = self._log, self._stale(generation)
         self._reading = True
         self._ticket += 1
         ticket = self._ticket
         self._tasks.submit(
-            lambda: log.page(query, after=cursor, limit=limit, stop=self._stale(generation)),
+            lambda: log.page(query, after=cursor, limit=limit, stop=stale),
             on_success=lambda page: self._on_page(generation, ticket, page),
             on_failure=lambda error: self._on_page_failed(generation, error),
             owner=self,
             name="check-in log page",
         )
 
-    def _stale(self, generation: int) -> Any:
-        # Read on a worker thread: a plain int compare, safe under the GIL.
-        return lambda: generation != self._generation
+    def _stale(self, generation: int) -> Callable[[], bool]:
+        """Whether ``generation`` is over; polled on a worker thread while SQLite works.
+
+        It reads a plain holder, never the model: a closure that kept the model alive
+        could make a worker drop the last reference, and Qt objects must die on their own
+        thread (a model deleted on a worker leaves its timers behind: a crash).
+        """
+        current = self._current
+        return lambda: current.generation != generation
 
     def _on_page(self, generation: int, ticket: int, page: CheckInLogPage) -> None:
         if generation != self._generation:
@@ -278,14 +299,16 @@ class CheckInLogTableModel(QAbstractTableModel):
         self.failed.emit(user_message(error))
 
     def _set_pending(self, pending: bool) -> None:
+        self.trends.set_busy(pending)
         if pending != self._pending:
             self._pending = pending
             self.loading_changed.emit(pending)
 
     def _request_count(self, query: CheckInLogQuery) -> None:
         generation, log = self._generation, self._log
+        stale = self._stale(generation)
         self._tasks.submit(
-            lambda: log.count(query, stop=self._stale(generation)),
+            lambda: log.count(query, stop=stale),
             on_success=lambda count: self._on_count(generation, count),
             on_failure=lambda _error: None,  # the rows still show; only the total is missing
             owner=self,

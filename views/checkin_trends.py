@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -17,8 +16,9 @@ class MoodTrendCache(QObject):
     """Each participant's moods, read through the task runner when a cell first asks.
 
     ``get(id)`` answers at once: the trend, or None after noting that it is wanted; wanted
-    trends are read together after a short pause (while ``busy()`` says rows are awaited,
-    the pause is extended: rows first, trends after). ``changed`` fires when some arrive.
+    trends are read together after a short pause (while ``set_busy(True)`` says rows are
+    awaited, the pause is extended: rows first, trends after). ``changed`` fires when some
+    arrive.
     Trends are read for the rows on screen only, never for whole pages: a scroll through
     thousands of rows costs a few small queries, not thousands of people's histories.
     ``clear()`` forgets everything, including what is still being read.
@@ -27,16 +27,14 @@ class MoodTrendCache(QObject):
     changed = Signal()
 
     def __init__(
-        self,
-        log: CheckInLogService,
-        tasks: TaskRunner,
-        busy: Callable[[], bool],
-        parent: QObject | None = None,
+        self, log: CheckInLogService, tasks: TaskRunner, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         self._log = log
         self._tasks = tasks
-        self._busy = busy
+        # A flag, not a callback into the model: no reference cycle through a Qt object,
+        # which Python's collector could then free on a worker thread (timers and all).
+        self._busy = False
         self._trends: dict[uuid.UUID, MoodTrend] = {}
         self._reading: set[uuid.UUID] = set()
         self._backlog: set[uuid.UUID] = set()
@@ -54,6 +52,9 @@ class MoodTrendCache(QObject):
                 self._timer.start()
         return trend
 
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+
     def forget(self, participant_id: uuid.UUID) -> bool:
         """Their moods changed; True if a trend was held (it is read again when asked)."""
         return self._trends.pop(participant_id, None) is not None
@@ -66,7 +67,7 @@ class MoodTrendCache(QObject):
         self._timer.stop()
 
     def _flush(self) -> None:
-        if self._busy():
+        if self._busy:
             self._timer.start()
             return
         wanted = self._backlog - self._trends.keys() - self._reading

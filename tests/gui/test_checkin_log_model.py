@@ -82,7 +82,8 @@ class GatedLog:
 def make_model(
     log: Any, tasks: TaskRunner, first: int = 20, size: int = 30
 ) -> CheckInLogTableModel:
-    return CheckInLogTableModel(log, tasks, first_page=first, page_size=size)
+    # Owned by the runner: deleted with it on this thread, never by a collector elsewhere.
+    return CheckInLogTableModel(log, tasks, first_page=first, page_size=size, parent=tasks)
 
 
 def ids(model: CheckInLogTableModel) -> list[uuid.UUID]:
@@ -312,3 +313,46 @@ def test_a_cursor_never_leaks_between_orders(program: Services) -> None:
     page = program.checkin_log.page(CheckInLogQuery(), limit=3)
     assert isinstance(page.cursor, LogCursor)
     assert page.cursor.sort is LogSort.SESSION_START
+
+
+def test_the_page_read_ahead_is_shown_as_soon_as_the_view_nears_the_end(
+    qtbot: QtBot, tasks: TaskRunner, program: Services
+) -> None:
+    model = make_model(program.checkin_log, tasks)
+    model.set_query(CheckInLogQuery())
+    qtbot.waitUntil(lambda: model.read_ahead, timeout=WAIT_MS)  # read, not inserted
+    assert model.rowCount() == 20
+    with qtbot.waitSignal(model.rowsInserted, timeout=0):  # raised at once, or not at all
+        model.prefetch()
+    assert model.rowCount() == 50 and not model.read_ahead
+    qtbot.waitUntil(lambda: model.read_ahead, timeout=WAIT_MS)  # the one after it
+    with qtbot.waitSignal(model.rowsInserted, timeout=0):
+        model.prefetch()
+    assert ids(model) == every_id(program.checkin_log, CheckInLogQuery())[:80]
+
+
+def test_trends_still_being_read_when_the_model_is_cleared_are_dropped(
+    qtbot: QtBot, tasks: TaskRunner, program: Services
+) -> None:
+    gated = GatedLog(program.checkin_log)
+    gated.gate.set()
+    reading = threading.Event()
+    release = threading.Event()
+
+    def slow_trends(ids: Any) -> Any:
+        reading.set()
+        assert release.wait(WAIT_MS / 1000)
+        return program.checkin_log.trends(ids)
+
+    gated.trends = slow_trends  # type: ignore[method-assign]
+    model = make_model(gated, tasks)
+    model.set_query(CheckInLogQuery())
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=WAIT_MS)
+    person = model.index(0, 0).data(ROW_ROLE).participant_id
+    assert model.index(0, LogColumn.TREND).data(TREND_ROLE) is None  # asks for it
+    qtbot.waitUntil(reading.is_set, timeout=WAIT_MS)
+    model.clear()  # the vault locks while the trend is being read
+    release.set()
+    wait_idle(qtbot, tasks, model)
+    assert model.rowCount() == 0
+    assert model.trends.forget(person) is False  # nothing of it was kept

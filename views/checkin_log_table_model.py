@@ -61,6 +61,7 @@ Index = QModelIndex | QPersistentModelIndex
 FIRST_PAGE = 100  # a screenful or three: the log opens as soon as these arrive
 PAGE = 400
 UNINDEXED_PAGE = 2000  # text orders cost a full scan per page, so fetch more at once
+AFTER_PAINT_MS = 60  # rows just inserted are painted before anything else is read
 
 
 class _Generation:
@@ -278,9 +279,10 @@ class CheckInLogTableModel(QAbstractTableModel):
             if self.count is None:
                 self._set_count(len(self._rows))
             return
-        # The new rows are painted first; the count and the read-ahead follow right after.
+        # The new rows are painted first; the count and the read-ahead follow after a
+        # moment, so that a worker decoding rows does not slow that paint (the GIL).
         generation = self._generation
-        QTimer.singleShot(0, self, lambda: self._after_insert(generation, opening))
+        QTimer.singleShot(AFTER_PAINT_MS, self, lambda: self._after_insert(generation, opening))
 
     def _after_insert(self, generation: int, opening: bool) -> None:
         if generation != self._generation or self._query is None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import (
+    QApplication,
     QSizePolicy,
     QStyle,
     QStyledItemDelegate,
@@ -34,12 +35,10 @@ def paint_sparkline(
 
     The last point, the check-in the row is about, is a dot; a faint line marks mood 5.
     """
-    points = [(i, mood) for i, mood in enumerate(moods) if mood is not None]
-    if not points:
+    if not any(mood is not None for mood in moods):
         return
-    group = QPalette.ColorGroup.Active
     ink = palette.color(
-        group,
+        QPalette.ColorGroup.Active,
         QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Link,
     )
     inner = rect.adjusted(3, 3, -3, -3)
@@ -47,35 +46,31 @@ def paint_sparkline(
     # edge, and a short history is visibly short.
     slots = max(slots, len(moods))
     step = inner.width() / max(1, slots - 1)
-    shift = slots - len(moods)
-
-    def at(i: int, mood: int) -> QPointF:
-        x = inner.left() + (i + shift) * step
-        return QPointF(x, inner.bottom() - inner.height() * mood / MAX_MOOD)
-
+    left = inner.left() + (slots - len(moods)) * step
+    bottom, scale = inner.bottom(), inner.height() / MAX_MOOD
+    # Runs of given moods, each drawn as one polyline (a gap where a mood was not given).
+    runs: list[list[QPointF]] = [[]]
+    for i, mood in enumerate(moods):
+        if mood is None:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(QPointF(left + i * step, bottom - mood * scale))
     painter.save()
     if baseline:  # a crisp hairline needs no antialiasing (and costs less without it)
         faint = QColor(ink)
         faint.setAlphaF(0.25)
         painter.setPen(QPen(faint, 1))
-        middle = round(inner.bottom() - inner.height() / 2)
+        middle = round(bottom - 5 * scale)
         painter.drawLine(QPointF(inner.left(), middle), QPointF(inner.right(), middle))
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    path = QPainterPath()
-    previous: int | None = None
-    for i, mood in points:
-        if previous is not None and i == previous + 1:
-            path.lineTo(at(i, mood))
-        else:
-            path.moveTo(at(i, mood))
-        previous = i
     painter.setPen(QPen(ink, 1.5))
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawPath(path)
-    last_index, last_mood = points[-1]
-    if last_index == len(moods) - 1:
+    for run in runs:
+        if len(run) > 1:
+            painter.drawPolyline(QPolygonF(run))
+    if moods[-1] is not None:  # this check-in: a dot at the right edge
         painter.setBrush(ink)
-        painter.drawEllipse(at(last_index, last_mood), 2.5, 2.5)
+        painter.drawEllipse(runs[-1][-1], 2.5, 2.5)
     painter.restore()
 
 
@@ -88,7 +83,11 @@ class SparklineDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        super().paint(painter, option, index)  # background, selection and focus as usual
+        # The cell's background, selection and focus as the style draws them. Not through
+        # super().paint(): that asks the model for a dozen roles this cell never shows.
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
         moods = index.data(TREND_ROLE)
         if moods:
             selected = bool(option.state & QStyle.StateFlag.State_Selected)

@@ -100,7 +100,10 @@ class CheckInForm(CheckInFields):
         self.session.clear()
         self.participant.clear()
         self._show_cravings(cohort is not None and cohort.has_cravings)
-        if cohort is None:
+        if cohort is None:  # also when the vault locks: nobody's words stay behind
+            self._pending_edit = None
+            self._clear_fields()
+            self.sparkline.set_moods(())
             self.note.setText("Choose a cohort to record its check-ins.")
             self._set_enabled(False)
             return

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from app.services.checkin_log import CheckInLogQuery, CheckInLogRow
@@ -306,11 +313,24 @@ def test_without_a_cohort_the_page_teaches_the_next_step_and_keeps_nothing(
     qtbot: QtBot, tasks: TaskRunner, page: CheckInsPage
 ) -> None:
     assert page.model.rowCount() == 2
-    page.set_cohort(None)
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    QTest.keyClick(page.table, Qt.Key.Key_Return)  # Ben's words in the form
+    settle(qtbot, tasks, page)
+    page.filters.search.setText("urges")
+    assert page.form.challenges.toPlainText() == "Urges after work"
+    page.set_cohort(None)  # no cohort, as after the vault locks
     assert page.model.rowCount() == 0 and page.model.query is None
     assert page.empty_state.isVisible()
     assert page.empty_state.heading.text() == "Create your first cohort"
-    assert page.form.participant.count() == 0 and page.form.emotion_words.text() == ""
+    texts = [w.text() for w in page.findChildren(QLineEdit) if not w.isReadOnly()]
+    texts += [w.toPlainText() for w in page.findChildren(QPlainTextEdit)]
+    texts += [c.itemText(i) for c in page.findChildren(QComboBox) for i in range(c.count())]
+    texts += [label.text() for label in page.findChildren(QLabel)]
+    for name in ("Ana", "Ben", "Cleo", "Evening Recovery", "Urges", "urges", "restless"):
+        assert not any(name in text for text in texts), name
+    assert page.form.sparkline.moods == ()
+    qtbot.waitUntil(lambda: tasks.active_count == 0, timeout=WAIT_MS)
+    assert page.model.rowCount() == 0  # nothing late slipped back in
 
 
 def test_new_goes_to_the_next_person_in_the_round_who_has_not_checked_in(

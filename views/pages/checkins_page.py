@@ -220,12 +220,17 @@ class CheckInsPage(DeskPage):
         )
 
     def set_cohort(self, cohort: CohortRow | None) -> None:
-        if cohort is None:
+        if cohort is None:  # no cohort, or the vault locking: keep nothing of anyone
             self._stack.setCurrentWidget(self.empty_state)
+            self.filters.blockSignals(True)  # clearing is not a new query
+            self.filters.clear()
+            self.filters.set_cohort(None)
+            self.filters.blockSignals(False)
             self.model.clear()
             self.form.set_cohort(None)
-            self.filters.set_cohort(None)
             self.undo_stack.clear()
+            self.status.clear()
+            self.log_empty.show_state("", "")
         super().set_cohort(cohort)
 
     def show_cohort(self, cohort: CohortRow) -> None:

@@ -10,6 +10,9 @@ Hook for benchmarks: with ``CIRCLEKEEPER_FIRST_PAINT=<time.monotonic() of the la
 in the environment, the process prints ``first-paint <seconds> matplotlib=<yes|no>`` at
 the window's first paint, then ``ready <seconds> …`` once the desk is painted (or
 ``dialog <seconds> …`` when a dialog would wait for the user), and exits.
+
+Hook for end-to-end tests: with ``CIRCLEKEEPER_REPORT_LOADED=1`` the process prints
+``loaded <page key>`` each time the page on show has put its data on screen.
 """
 
 from __future__ import annotations
@@ -29,12 +32,15 @@ from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app import __version__
-from app.settings import THEME, Settings
+from app.settings import AUTO_LOCK_MINUTES, Settings
 from app.tasks import TaskRunner
 from app.vault.location import data_dir
+from views.desk_controller import DeskController
 from views.errors import user_message
+from views.idle_watch import IdleWatch
 from views.main_window import MainWindow
-from views.theme import apply_theme
+from views.session_watch import SessionWatch
+from views.theme import ThemeController
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -42,10 +48,14 @@ if TYPE_CHECKING:
     from app.services.container import Services
     from app.vault.keychain import Keychain
     from app.vault.vault import UnlockedVault
+    from views.lock_controller import LockController
+    from views.pages.page import DeskPage
+    from views.sync.sync_actions import SyncActions
 
 log = logging.getLogger(__name__)
 
 FIRST_PAINT_VARIABLE = "CIRCLEKEEPER_FIRST_PAINT"
+REPORT_LOADED_VARIABLE = "CIRCLEKEEPER_REPORT_LOADED"
 
 
 def run_window(args: argparse.Namespace) -> int:
@@ -54,12 +64,17 @@ def run_window(args: argparse.Namespace) -> int:
 
     application = create_application()
     settings = Settings.for_user()
-    apply_theme(application, settings.get(THEME))
-    application.styleHints().colorSchemeChanged.connect(
-        lambda _scheme: apply_theme(application, settings.get(THEME))
-    )
+    theme = ThemeController(application, settings)
+    theme.apply()
     tasks = TaskRunner(application)
     window = MainWindow(settings, tasks)
+
+    def watch_the_system() -> SessionWatch:
+        """Created with the desk, not before the first paint: D-Bus connections take time."""
+        watch = SessionWatch(application, parent=window)
+        watch.watch_window(window)
+        return watch
+
     startup = Startup(
         folder=data_dir(getattr(args, "data_dir", None)),
         window=window,
@@ -67,12 +82,17 @@ def run_window(args: argparse.Namespace) -> int:
         settings=settings,
         keychain_factory=Keychain.from_system,
         passphrase=os.environ.get("CIRCLEKEEPER_PASSPHRASE") or None,
+        idle=IdleWatch(application, settings.get(AUTO_LOCK_MINUTES), parent=window),
+        session_watch=watch_the_system,
+        desk=DeskController(window, tasks, settings, theme),
     )
     startup.quit_requested.connect(application.exit)
     window.first_painted.connect(startup.begin, Qt.ConnectionType.QueuedConnection)
     QTimer.singleShot(1000, startup.begin)  # a window that is never painted (minimised)
     if FIRST_PAINT_VARIABLE in os.environ:
         _install_paint_probe(float(os.environ[FIRST_PAINT_VARIABLE]), window, startup)
+    if os.environ.get(REPORT_LOADED_VARIABLE):
+        startup.desk_installed.connect(lambda: _report_loaded(window))
     stop_signals = _quit_on_signals(application)
     previous_hook = sys.excepthook
     sys.excepthook = lambda kind, error, trace: window.show_notice(user_message(error))
@@ -169,6 +189,12 @@ class Startup(QObject):
     the user; ``desk_installed`` says the pages are in the window; ``quit_requested(code)``
     asks the application to end (Quit in a dialog, or a vault that cannot be opened).
     ``close()`` stops the workers, then closes the vault.
+
+    Once the desk is installed, ``lock`` (a LockController) locks it after ``idle`` time,
+    when the SessionWatch made by ``session_watch()`` reports the system's lock or sleep,
+    or on request: this object then closes the vault and drops every reference to it, and
+    adopts the vault the lock screen opens again.
+    ``desk`` (find, settings, back up) gets the open vault's services while there is one.
     """
 
     quit_requested = Signal(int)
@@ -184,8 +210,16 @@ class Startup(QObject):
         settings: Settings,
         keychain_factory: Callable[[], Keychain],
         passphrase: str | None,
+        idle: IdleWatch | None = None,
+        session_watch: Callable[[], SessionWatch | None] | None = None,
+        desk: DeskController | None = None,
     ) -> None:
         super().__init__(window)
+        self.idle = idle
+        self._watch_factory = session_watch
+        self.session_watch: SessionWatch | None = None
+        self.desk = desk
+        self.lock: LockController | None = None
         self.folder = folder
         self.window = window
         self.tasks = tasks
@@ -195,6 +229,7 @@ class Startup(QObject):
         self._keychain: Keychain | None = None
         self._started = False
         self.opened: Opened | None = None
+        self.sync: SyncActions | None = None
 
     @Slot()
     def begin(self) -> None:
@@ -275,7 +310,6 @@ class Startup(QObject):
         from views.pages.attendance_page import AttendancePage
         from views.pages.checkins_page import CheckInsPage
         from views.pages.goals_page import GoalsPage
-        from views.pages.page import DeskPage
         from views.pages.roster_page import RosterPage
 
         self.opened = opened
@@ -284,10 +318,95 @@ class Startup(QObject):
         kinds: list[type[DeskPage]] = [RosterPage, CheckInsPage, GoalsPage, AttendancePage]
         pages = [kind(services, tasks) for kind in kinds]
         self.window.install_desk(switcher, pages)
+        self._install_sync(services)
         self.window.show_vault_unlocked(self.folder)
         self.window.show_notice(opened.note)
         switcher.reload()
+        self._start_lock()
+        if self.desk is not None:
+            self.desk.attach(services, opened.vault.backup)
         self.desk_installed.emit()
+
+    def _install_sync(self, services: Services) -> None:
+        """Export, import and review over ``services`` (again after each unlock)."""
+        from views.sync.sync_actions import install_sync
+
+        self.sync = install_sync(self.window, services, self.tasks)
+        if self.window.switcher is not None:
+            self.sync.vault_changed.connect(self.window.switcher.reload)
+
+    def _start_lock(self) -> None:
+        """The lock controller, its lock screen and the idle watch (once, with the desk)."""
+        from PySide6.QtCore import QCoreApplication
+
+        from views.lock_controller import LockController
+        from views.lock_screen import LockScreen
+
+        keychain, idle = self._keychain, self.idle
+        if idle is None:
+            application = QCoreApplication.instance()
+            assert application is not None  # the window exists, so the application does
+            idle = IdleWatch(application, self.settings.get(AUTO_LOCK_MINUTES), parent=self)
+        # Parented at once (hidden until a lock): a parentless widget would be Python's to
+        # delete, and the garbage collector may run on a worker thread.
+        screen = LockScreen(
+            self.tasks,
+            self._reopen_with_passphrase,
+            self._reopen_with_keychain if keychain is not None and keychain.available else None,
+            parent=self.window,
+        )
+        screen.hide()
+        if self._watch_factory is not None and self.session_watch is None:
+            self.session_watch = self._watch_factory()
+        self.lock = LockController(
+            window=self.window,
+            tasks=self.tasks,
+            settings=self.settings,
+            idle=idle,
+            screen=screen,
+            close_vault=self._close_vault,
+            adopt=self._adopt,
+            session_watch=self.session_watch,
+        )
+        if self.desk is not None:
+            self.desk.idle = idle
+            watch = self.session_watch
+            self.desk.lock_sources = lambda: watch.sources if watch is not None else []
+        self.lock.start()
+
+    def _reopen_with_passphrase(self, passphrase: str) -> Opened:
+        """Worker: the lock screen's passphrase opens the vault again."""
+        from app.vault.vault import VaultPaths, unlock_with_passphrase
+
+        vault = unlock_with_passphrase(VaultPaths(self.folder), passphrase, self._keychain)
+        return open_services(vault, "passphrase after a lock")
+
+    def _reopen_with_keychain(self) -> Opened | None:
+        """Worker: the keychain's cached key opens the vault again (None: no key there)."""
+        from app.vault.vault import VaultPaths, unlock_with_keychain
+
+        assert self._keychain is not None
+        vault = unlock_with_keychain(VaultPaths(self.folder), self._keychain)
+        return None if vault is None else open_services(vault, "keychain after a lock")
+
+    def _close_vault(self) -> None:
+        """The lock: forget the services, close the vault (engine disposed, key dropped)."""
+        if self.sync is not None:
+            self.sync.remove()  # its dialogs close; its actions leave the menus
+            self.sync = None
+        if self.desk is not None:
+            self.desk.detach()
+        opened, self.opened = self.opened, None
+        if opened is not None:
+            opened.vault.close()
+
+    def _adopt(self, opened: Opened) -> Services:
+        """The lock screen opened the vault again: it is ours to close from now on."""
+        self.opened = opened
+        self._install_sync(opened.services)
+        if self.desk is not None:
+            self.desk.attach(opened.services, opened.vault.backup)
+        return opened.services
 
     def _on_fatal(self, error: Exception) -> None:
         message = user_message(error)
@@ -326,6 +445,17 @@ def _install_paint_probe(started: float, window: MainWindow, startup: Startup) -
     window.first_painted.connect(lambda: report("first-paint"))
     startup.desk_installed.connect(on_ready)
     startup.dialog_opened.connect(on_dialog)
+
+
+def _report_loaded(window: MainWindow) -> None:
+    """The end-to-end hook described in this module's docstring."""
+
+    def report(page: DeskPage) -> None:
+        if window.current_page is page:
+            print(f"loaded {page.key}", flush=True)
+
+    for page in window.pages:
+        page.loaded.connect(lambda page=page: report(page))
 
 
 def _quit_on_signals(application: QApplication) -> Callable[[], None]:

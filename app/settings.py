@@ -93,6 +93,13 @@ LAST_PAGE: Final = Setting("window/last_page", str, "roster")
 LAST_COHORT: Final = Setting("cohort/last_id", str, "")  # a UUID, or "" for none
 THEME: Final = Setting("appearance/theme", Theme, Theme.SYSTEM)
 AUTO_LOCK_MINUTES: Final = Setting("security/auto_lock_minutes", int, 5, minimum=1, maximum=30)
+# Lock as well when the system reports its screen locking or the computer going to sleep.
+LOCK_WITH_SYSTEM: Final = Setting("security/lock_with_system", bool, True)
+# After a lock, may the keychain's cached key unlock without the passphrase? Off: anyone at
+# an unattended, logged-in computer could otherwise undo the lock with one click.
+KEYCHAIN_AFTER_LOCK: Final = Setting("security/keychain_after_lock", bool, False)
+LAST_BACKUP_AT: Final = Setting("backup/last_at", str, "")  # ISO 8601 (UTC), "" for never
+LAST_BACKUP_FOLDER: Final = Setting("backup/last_folder", str, "")
 
 ALL_SETTINGS: Final[tuple[Setting[Any], ...]] = (
     WINDOW_GEOMETRY,
@@ -100,6 +107,10 @@ ALL_SETTINGS: Final[tuple[Setting[Any], ...]] = (
     LAST_COHORT,
     THEME,
     AUTO_LOCK_MINUTES,
+    LOCK_WITH_SYSTEM,
+    KEYCHAIN_AFTER_LOCK,
+    LAST_BACKUP_AT,
+    LAST_BACKUP_FOLDER,
 )
 
 

@@ -274,6 +274,15 @@ class TaskRunner(QObject):
         for handle in list(self._handles.values()):
             handle.cancel()
 
+    def drain(self, timeout_ms: int = 10_000) -> bool:
+        """Cancel everything and wait for the workers, then keep accepting work.
+
+        For the vault's lock: after ``drain()`` no earlier task delivers anything and no
+        worker holds a connection, so the engine can be disposed; True when all ended.
+        """
+        self.cancel_all()
+        return self._pool.waitForDone(timeout_ms)
+
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Cancel everything, refuse new work, wait for the workers; True when all ended.
 

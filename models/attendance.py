@@ -34,6 +34,8 @@ class Attendance(SyncColumns, Base):
 
     Its id is derived from the pair (see ``app.services.ids``), so two devices marking the
     same person for the same session write the same row and the merge stays a set.
+    ``arrived_minute`` (late) and ``left_minute`` (left early) count minutes from the
+    session's scheduled start; None when not recorded.
     """
 
     __tablename__ = "attendance"
@@ -59,3 +61,5 @@ class Attendance(SyncColumns, Base):
     status: Mapped[AttendanceStatus] = mapped_column(str_enum(AttendanceStatus), nullable=False)
     minutes_attended: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     note: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    arrived_minute: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    left_minute: Mapped[int | None] = mapped_column(Integer, nullable=True)

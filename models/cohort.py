@@ -53,6 +53,9 @@ class Cohort(SyncColumns, Base):
 
     ``meeting_days`` holds ISO weekday numbers (1 = Monday) as a comma list, e.g. ``"1,3,5"``.
     ``weekly_minimum_minutes`` overrides the age group's IOP minimum when set.
+    ``partner_contact_days``: flag a partner pair with no contact in this many days (None: 7).
+    ``program_weeks``: one participant's program length in a rolling cohort, for the halfway
+    and graduation milestones (a closed cohort uses its own start and end dates).
     """
 
     __tablename__ = "cohort"
@@ -72,6 +75,8 @@ class Cohort(SyncColumns, Base):
     weekly_minimum_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    partner_contact_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    program_weeks: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 # The check-in log sorts by cohort name: rows in this order, ties by id.

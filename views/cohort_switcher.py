@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 from app.settings import LAST_COHORT, Settings
 from app.tasks import TaskRunner
 from views.errors import user_message
+from views.locked import locked_stand_in
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow, CohortService
@@ -75,6 +76,25 @@ class CohortSwitcher(QComboBox):
             key="cohort-switcher",
             owner=self,
         )
+
+    def clear_for_lock(self) -> None:
+        """The vault is locking: no cohorts, no service; ``restore`` brings both back."""
+        self.blockSignals(True)
+        try:
+            self.clear()
+        finally:
+            self.blockSignals(False)
+        self._rows = []
+        self.loaded = False
+        self._cohorts = locked_stand_in("cohorts")
+        self.setPlaceholderText("Vault locked")
+        self.setEnabled(False)
+
+    def restore(self, cohorts: CohortService, select: uuid.UUID | None) -> None:
+        """The vault is open again: load its cohorts and select ``select`` (where the user was)."""
+        self._cohorts = cohorts
+        self.setPlaceholderText("Loading cohorts…")
+        self.reload(select=select)
 
     def _on_loaded(self, loaded: tuple[uuid.UUID | None, list[CohortRow]]) -> None:
         wanted, rows = loaded

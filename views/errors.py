@@ -6,6 +6,7 @@ import logging
 
 from app.database.errors import DatabaseError
 from app.services.errors import ServiceError
+from app.sync.errors import SyncError
 
 log = logging.getLogger(__name__)
 
@@ -13,10 +14,10 @@ log = logging.getLogger(__name__)
 def user_message(error: BaseException) -> str:
     """The error's own sentence for the errors we raise; a plain notice for anything else.
 
-    Our errors (vault, database, service) are written for users and never hold a secret.
+    Our errors (vault, database, service, sync) are written for users and never hold a secret.
     Anything else is a defect: its traceback goes to the log, never onto the screen.
     """
-    if isinstance(error, DatabaseError | ServiceError):
+    if isinstance(error, DatabaseError | ServiceError | SyncError):
         return str(error)
     if isinstance(error, OSError):
         where = f" ({error.filename})" if error.filename else ""

@@ -33,7 +33,7 @@ from views.heading import heading_label, note_label, readable_path
 from views.recovery_key_panel import RecoveryKeyPanel
 
 # The small demo program: enough to see every page filled, written in a few seconds.
-DEMO_SIZE: dict[str, int] = {"cohorts": 4, "participants": 60, "weeks": 16}
+DEMO_SIZE: dict[str, int] = {"cohorts": 4, "participants": 120, "weeks": 16}
 
 CreateVault = Callable[[str, bool], CreatedVault]
 

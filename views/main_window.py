@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal, SignalInstance, Slot
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QKeySequence,
+    QPaintEvent,
+    QUndoGroup,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -26,9 +37,13 @@ from app.tasks import TaskRunner
 from views.cohort_switcher import CohortSwitcher
 from views.empty_state import EmptyState
 from views.pages.page import DeskPage
+from views.status_bar import DeskStatusBar
+
+if TYPE_CHECKING:
+    from app.services.container import Services
+    from app.services.search import SearchHit
 
 TITLE = "Circlekeeper"
-BUSY_DELAY_MS = 300  # shorter work would only make the indicator flicker
 
 
 class MainWindow(QMainWindow):
@@ -40,10 +55,20 @@ class MainWindow(QMainWindow):
     emitted by File ▸ New cohort and by every page's empty state. The geometry and the last
     page are restored from the settings and saved when the window closes. ``first_painted``
     is emitted once, after the first paint (heavy start-up work waits for it).
+
+    Requests it cannot answer itself are signals: ``search_requested`` (Edit ▸ Find),
+    ``settings_requested``, ``backup_requested`` and ``lock_requested``. For the lock it
+    offers ``place()``, ``close_dialogs()``, ``clear_desk()``, ``show_lock_screen(w)`` and
+    ``restore_desk(services, page_key, cohort_id)``; ``open_record(hit)`` shows a search
+    result on its page. Edit ▸ Undo and Redo follow the shown page's ``undo_stack``.
     """
 
     new_cohort_requested = Signal()
     first_painted = Signal()
+    search_requested = Signal()
+    settings_requested = Signal()
+    backup_requested = Signal()
+    lock_requested = Signal()
 
     def __init__(
         self, settings: Settings, tasks: TaskRunner, parent: QWidget | None = None
@@ -55,6 +80,10 @@ class MainWindow(QMainWindow):
         self._painted = False
         self.pages: list[DeskPage] = []
         self.switcher: CohortSwitcher | None = None
+        self.desk_open = False
+        self.undo_group = QUndoGroup(self)
+        self._no_undo = QUndoStack(self)  # active while a page keeps no history
+        self.undo_group.addStack(self._no_undo)
 
         self.state = EmptyState(self)
         self.state.setObjectName("windowState")
@@ -94,6 +123,23 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
+        self.backup_action = self._action("&Back up…", self.backup_requested)
+        self.backup_action.setStatusTip("Write an encrypted copy of the vault to a folder")
+        self.lock_action = self._action("&Lock", self.lock_requested, QKeySequence("Ctrl+L"))
+        self.lock_action.setStatusTip("Close the vault now; the passphrase opens it again")
+        self.find_action = self._action(
+            "&Find…", self.search_requested, QKeySequence(QKeySequence.StandardKey.Find)
+        )
+        self.find_action.setStatusTip("Find people, check-ins and goals")
+        self.settings_action = QAction("&Settings…", self)
+        preferences = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
+        self.settings_action.setShortcuts(preferences or [QKeySequence("Ctrl+,")])
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.settings_requested)
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         self.about_action = QAction("&About Circlekeeper", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
@@ -122,31 +168,39 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.new_cohort_action)
+        file_menu.addAction(self.backup_action)
+        self._file_menu_end = file_menu.addSeparator()  # export/import go above it
+        file_menu.addAction(self.settings_action)
+        file_menu.addAction(self.lock_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        self.file_menu = file_menu
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
         self.view_menu = bar.addMenu("&View")
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
     def _build_status_bar(self, tasks: TaskRunner) -> None:
-        status = self.statusBar()
-        self.busy_label = QLabel("Working…", self)
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setAccessibleName("Background work in progress")
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setMaximumWidth(100)
-        self.busy_bar.setMaximumHeight(14)
-        self.vault_label = QLabel("Vault locked", self)
-        self.vault_label.setObjectName("vaultState")
-        for widget in (self.busy_label, self.busy_bar):
-            widget.hide()
-            status.addPermanentWidget(widget)
-        status.addPermanentWidget(self.vault_label)
-        self._busy_timer = QTimer(self)
-        self._busy_timer.setSingleShot(True)
-        self._busy_timer.setInterval(BUSY_DELAY_MS)
-        self._busy_timer.timeout.connect(lambda: self._show_busy(True))
-        tasks.activity_changed.connect(self._on_activity_changed)
+        status = DeskStatusBar(tasks, self)
+        self.setStatusBar(status)
+        self.status = status
+        self.busy_label, self.busy_bar = status.busy_label, status.busy_bar
+        self.vault_label, self.backup_label = status.vault_label, status.backup_label
+
+    def _action(
+        self, text: str, signal: SignalInstance, shortcut: QKeySequence | None = None
+    ) -> QAction:
+        """An action that needs the open vault: disabled until the desk is installed."""
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.setEnabled(False)
+        action.triggered.connect(signal)
+        return action
 
     def _restore_geometry(self) -> None:
         saved = self._settings.get(WINDOW_GEOMETRY)
@@ -184,13 +238,23 @@ class MainWindow(QMainWindow):
             self.view_menu.addAction(action)
             switcher.cohort_selected.connect(page.set_cohort)
             page.new_cohort_requested.connect(self.new_cohort_requested)
-        self.navigation.show()
-        self.new_cohort_action.setEnabled(True)
-        self.setWindowTitle(TITLE)
+            page.page_requested.connect(self.show_page)
+            if page.undo_stack is not None:
+                self.undo_group.addStack(page.undo_stack)
+        self._set_desk_open(True)
         self.setTabOrder(switcher, self.navigation)
         self.setTabOrder(self.navigation, self.stack)
         self.show_page(self._settings.get(LAST_PAGE))
         self.navigation.setFocus()
+
+    def add_file_actions(self, actions: Sequence[QAction]) -> None:
+        """Add a group of actions to the File menu, above Quit (e.g. export and import)."""
+        self.file_menu.insertSeparator(self._file_menu_end)
+        self.file_menu.insertActions(self._file_menu_end, list(actions))
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        """Show ``widget`` at the left of the status bar's permanent area."""
+        self.statusBar().insertPermanentWidget(0, widget)
 
     def show_page(self, key: str) -> None:
         """Show the page named ``key`` (the first page when there is none by that name)."""
@@ -199,6 +263,7 @@ class MainWindow(QMainWindow):
             return
         row = keys.index(key) if key in keys else 0
         self.navigation.setCurrentRow(row)
+        self._on_navigation_row_changed(row)  # also when the row was current already
 
     @property
     def current_page(self) -> DeskPage | None:
@@ -210,9 +275,79 @@ class MainWindow(QMainWindow):
         if not 0 <= row < len(self.pages):
             return
         page = self.pages[row]
-        self.stack.setCurrentWidget(page)
         self.page_actions.actions()[row].setChecked(True)
         self._settings.set(LAST_PAGE, page.key)
+        if self.desk_open:
+            self.stack.setCurrentWidget(page)
+            self.undo_group.setActiveStack(page.undo_stack or self._no_undo)
+
+    def _set_desk_open(self, open_: bool) -> None:
+        self.desk_open = open_
+        self.navigation.setVisible(open_)
+        self.navigation.setEnabled(open_)
+        self.page_actions.setEnabled(open_)
+        for action in (
+            self.new_cohort_action,
+            self.backup_action,
+            self.lock_action,
+            self.find_action,
+        ):
+            action.setEnabled(open_)
+        self.setWindowTitle(TITLE if open_ else f"{TITLE} — locked")
+        self.status.show_vault(open_)
+
+    # -- the lock (see views/lock_controller.py) ------------------------------------------
+
+    def place(self) -> tuple[str, uuid.UUID | None]:
+        """The page shown and the cohort selected: where to come back to after a lock."""
+        page = self.current_page
+        cohort = self.switcher.current_cohort if self.switcher is not None else None
+        return (page.key if page is not None else "", cohort.id if cohort is not None else None)
+
+    def close_dialogs(self) -> None:
+        """Close every dialog of the window (they may show or hold participant data)."""
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+                dialog.close()
+
+    def clear_desk(self) -> None:
+        """Clear every page and the switcher; nothing of the vault stays on screen."""
+        self._set_desk_open(False)
+        self.undo_group.setActiveStack(self._no_undo)
+        for page in self.pages:
+            page.clear()
+        if self.switcher is not None:
+            self.switcher.clear_for_lock()
+        self.status.clearMessage()
+
+    def show_lock_screen(self, screen: QWidget) -> None:
+        if self.stack.indexOf(screen) < 0:
+            self.stack.addWidget(screen)
+        self.stack.setCurrentWidget(screen)
+
+    def restore_desk(self, services: Services, page_key: str, cohort_id: uuid.UUID | None) -> None:
+        """The vault is open again: the pages get ``services``, the user their place."""
+        for page in self.pages:
+            page.restore(services)
+        if self.switcher is not None:
+            self.switcher.restore(services.cohorts, cohort_id)
+        self._set_desk_open(True)
+        self.show_page(page_key)
+        self.navigation.setFocus()
+
+    def open_record(self, hit: SearchHit, page_key: str) -> None:
+        """Show ``hit`` on the page ``page_key``, in the hit's cohort."""
+        switcher = self.switcher
+        if switcher is not None and hit.cohort_id is not None:
+            ids = [row.id for row in switcher.rows]
+            if hit.cohort_id in ids:
+                switcher.setCurrentIndex(ids.index(hit.cohort_id))
+        self.show_page(page_key)
+        page = self.current_page
+        if page is not None:
+            page.show_record(hit)
+            page.setFocus()
 
     # -- state ----------------------------------------------------------------------------
 
@@ -223,25 +358,15 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.state)
 
     def show_vault_unlocked(self, folder: Path) -> None:
-        self.vault_label.setText("Vault unlocked")
-        self.vault_label.setToolTip(f"Encrypted vault in {folder}")
+        self.status.show_vault(True, folder)
+
+    def show_last_backup(self, at: dt.datetime | None, folder: str = "") -> None:
+        self.status.show_last_backup(at, folder)
 
     @Slot(str)
     def show_notice(self, text: str) -> None:
         if text:
-            self.statusBar().showMessage(text, 15_000)
-
-    @Slot(int)
-    def _on_activity_changed(self, running: int) -> None:
-        if running and not self._busy_timer.isActive() and not self.busy_bar.isVisible():
-            self._busy_timer.start()
-        elif not running:
-            self._busy_timer.stop()
-            self._show_busy(False)
-
-    def _show_busy(self, busy: bool) -> None:
-        self.busy_label.setVisible(busy)
-        self.busy_bar.setVisible(busy)
+            self.status.showMessage(text, 15_000)
 
     @Slot()
     def show_about(self) -> QMessageBox:

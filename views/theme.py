@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from app.settings import Theme
+from app.settings import THEME, Settings, Theme
 
 Role = QPalette.ColorRole
 Group = QPalette.ColorGroup
@@ -90,3 +90,37 @@ def apply_theme(application: QApplication, theme: Theme) -> None:
         if style is not None:
             application.setStyle(style)
     application.setPalette(palette(wants_dark(theme)))
+
+
+class ThemeController(QObject):
+    """Applies the theme setting, live, and follows the desktop's scheme under "system".
+
+    ``palette_changed(dark)`` is emitted after each change of the application's palette.
+    Widgets need not listen to it: Qt also sends every widget a ``QEvent.PaletteChange``
+    (charts redraw from ``changeEvent``); it is there for objects that are not widgets.
+    """
+
+    palette_changed = Signal(bool)
+
+    def __init__(self, application: QApplication, settings: Settings) -> None:
+        super().__init__(application)
+        self._application = application
+        self._settings = settings
+        application.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
+
+    @property
+    def theme(self) -> Theme:
+        return self._settings.get(THEME)
+
+    def apply(self, theme: Theme | None = None) -> None:
+        """Store ``theme`` (when given) and repaint everything in its palette."""
+        if theme is not None:
+            self._settings.set(THEME, theme)
+        chosen = self._settings.get(THEME)
+        apply_theme(self._application, chosen)
+        self.palette_changed.emit(wants_dark(chosen))
+
+    @Slot(Qt.ColorScheme)
+    def _on_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        if self._settings.get(THEME) is Theme.SYSTEM:
+            self.apply()

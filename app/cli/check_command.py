@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from app.cli.common import EXIT_FAILURE, EXIT_OK, add_passphrase_file_option, open_vault
+from app.database.errors import DatabaseDamaged
 from app.services import integrity
 from app.services.checkins import CheckInDraft
 from app.services.cohorts import CohortDraft
@@ -51,7 +52,11 @@ def run_check(args: argparse.Namespace) -> int:
         for table, count in report.counts.items():
             print(f"  {table:<16} {count:>10,}")
         print(f"digest: {report.digest}")
-    return EXIT_OK if report.ok else EXIT_FAILURE
+    if not report.ok:
+        # The report went to stdout for scripts; the person reads one sentence on stderr.
+        first, *others = report.integrity.split("; ")
+        raise DatabaseDamaged(vault.paths.database, first + (" and more" if others else ""))
+    return EXIT_OK
 
 
 def self_test() -> int:

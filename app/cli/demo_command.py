@@ -26,7 +26,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "same options (and the same --today) give the same data and the same `check` digest.",
     )
     demo.add_argument(
-        "--cohorts", type=_count("cohorts"), default=4, help="groups side by side (default 4)"
+        "--cohorts",
+        type=_count("cohorts"),
+        default=4,
+        help="groups meeting side by side (default 4); a closed group starts a new "
+        "cohort every 12 weeks",
     )
     demo.add_argument(
         "--participants",

@@ -11,7 +11,7 @@ from pathlib import Path
 import platformdirs
 
 from app import __version__
-from app.cli import check_command, demo_command, vault_commands
+from app.cli import agenda_command, check_command, demo_command, sync_commands, vault_commands
 from app.cli.common import EXIT_FAILURE, CommandError
 from app.database.errors import DatabaseError
 from app.services.errors import ServiceError
@@ -19,7 +19,7 @@ from app.services.errors import ServiceError
 log = logging.getLogger("app")
 
 # Each module adds its subcommands; a new group of commands is one more entry here.
-COMMAND_MODULES = (vault_commands, check_command, demo_command)
+COMMAND_MODULES = (vault_commands, check_command, demo_command, sync_commands, agenda_command)
 
 DATA_DIR_HELP = (
     "the vault's folder (default: $CIRCLEKEEPER_DATA_DIR, else the platform's data folder)"

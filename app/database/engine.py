@@ -12,10 +12,15 @@ from sqlalchemy import Engine, create_engine, event, pool
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlcipher import SQLiteDialect_pysqlcipher
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.database.errors import CipherSettingsMismatch, DatabaseNotFound, DatabaseUnreadable
+from app.database.errors import (
+    CipherSettingsMismatch,
+    DatabaseDamaged,
+    DatabaseNotFound,
+    DatabaseUnreadable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -77,19 +82,39 @@ def _execute_key(dbapi_connection: Any, key: bytes) -> None:
         cursor.close()
 
 
+# SQLite's result codes for a file whose pages fail their checks (SQLCipher's HMAC included).
+_DAMAGE_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+def is_damage(error: BaseException) -> bool:
+    """True when ``error`` is the driver saying that the file's pages are damaged."""
+    return getattr(error, "sqlite_errorcode", None) in _DAMAGE_CODES
+
+
 def verify_key(path: Path, key: bytes) -> None:
-    """Raise ``DatabaseUnreadable`` unless ``key`` opens ``path``; never writes to the file."""
+    """Raise unless ``key`` opens ``path``; never writes to the file, never leaves one behind.
+
+    ``DatabaseUnreadable`` when the first page does not decrypt (a wrong key, or damage there),
+    ``DatabaseDamaged`` when it does but the schema's pages don't.
+    """
     import sqlcipher3
 
     if not path.is_file():
         raise DatabaseNotFound(path)
-    # Read-only URI: a wrong key must not leave a -wal, -shm or a new file behind.
-    connection = sqlcipher3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    # "rw", not "ro": no new file is created, a wrong key fails before the WAL is looked at,
+    # and a read-write connection removes the -wal and -shm it opened when it closes (a
+    # read-only one leaves them beside a damaged file).
+    connection = sqlcipher3.connect(f"{path.as_uri()}?mode=rw", uri=True)
     try:
         _execute_key(connection, key)
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher3.DatabaseError:
-        raise DatabaseUnreadable(path) from None
+        try:
+            connection.execute("PRAGMA user_version").fetchone()  # decrypts the first page
+        except sqlcipher3.DatabaseError:
+            raise DatabaseUnreadable(path) from None
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.DatabaseError as error:
+            raise DatabaseDamaged(path) from error
     finally:
         connection.close()
 
@@ -131,6 +156,9 @@ def open_engine(path: Path, key: bytes, *, create: bool = False) -> Engine:
         pool_size=4,
         max_overflow=8,
         connect_args={"check_same_thread": False},
+        # Statement errors and echo would otherwise quote the bound values (names, notes,
+        # check-in text) into messages that can reach a log or a crash report on disk.
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect", insert=True)
@@ -150,6 +178,12 @@ def open_engine(path: Path, key: bytes, *, create: bool = False) -> Engine:
         except sqlcipher3.DatabaseError:
             # Never chain the driver's error: keep the key's statement out of any traceback.
             raise DatabaseUnreadable(path) from None
+
+    @event.listens_for(engine, "handle_error")
+    def _damaged(context: ExceptionContext) -> None:
+        # A damaged page found mid-query becomes one sentence that names the file.
+        if is_damage(context.original_exception):
+            raise DatabaseDamaged(path) from context.original_exception
 
     # pysqlite's default (deferred BEGIN issued lazily by the driver) loses SAVEPOINTs and
     # lets a reader upgrade to a writer mid-transaction; begin explicitly instead.
@@ -205,4 +239,10 @@ class Database:
         event.listen(self.writer, "before_flush", hook)
 
     def dispose(self) -> None:
+        # The hook is registered on the sessionmaker's Session class, in a registry that
+        # would keep it (and through it this engine, whose connect hook holds the key)
+        # alive for as long as the process runs.
+        if self._flush_hook is not None:
+            event.remove(self.writer, "before_flush", self._flush_hook)
+            self._flush_hook = None
         self.engine.dispose()

@@ -26,6 +26,18 @@ class DatabaseUnreadable(DatabaseError):
         self.path = path
 
 
+class DatabaseDamaged(DatabaseError):
+    """The key is right but pages of the file fail their checks; nothing was written to it."""
+
+    def __init__(self, path: Path, detail: str = "") -> None:
+        why = f" ({detail})" if detail else ""
+        super().__init__(
+            f"The database {path} is damaged{why}; it was left untouched, so restore a backup "
+            "copy to go on."
+        )
+        self.path = path
+
+
 class CipherSettingsMismatch(DatabaseError):
     def __init__(self, setting: str, found: str, expected: str) -> None:
         super().__init__(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import logging
+import os
 from pathlib import Path
 
 from alembic import command
@@ -12,7 +15,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from app.database.errors import DatabaseTooNew
+from app.database.engine import is_damage
+from app.database.errors import DatabaseDamaged, DatabaseTooNew
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +29,21 @@ def _config() -> Config:
     return config
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
+@functools.cache
+def _script_facts() -> tuple[str, frozenset[str]]:
+    """The head revision and every revision the scripts know, read once per process.
+
+    Reading them parses (and, without bytecode caches, compiles) every migration script:
+    a few milliseconds that each open would otherwise pay again.
+    """
+    scripts = ScriptDirectory.from_config(_config())
+    head = scripts.get_current_head()
     assert head is not None
-    return head
+    return head, frozenset(script.revision for script in scripts.walk_revisions())
+
+
+def head_revision() -> str:
+    return _script_facts()[0]
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -37,16 +52,42 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def backup_copy(engine: Engine, destination: Path) -> None:
-    """Write an encrypted copy (same key) of the database to ``destination`` atomically."""
+    """Write an encrypted copy (same key) of the database to ``destination`` atomically.
+
+    The copy is private to the user (mode 0600) from its first byte, durable before it gets
+    its name, and nothing is left behind when it fails (``DatabaseDamaged`` for a bad page).
+    """
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
-    raw = engine.raw_connection()
+    # VACUUM INTO fills an existing empty file and keeps its mode.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
-        raw.cursor().execute("VACUUM INTO ?", (str(partial),))
-    finally:
-        raw.close()
-    partial.replace(destination)
+        raw = engine.raw_connection()
+        try:
+            raw.cursor().execute("VACUUM INTO ?", (str(partial),))
+        except Exception as error:
+            if is_damage(error):
+                raise DatabaseDamaged(Path(str(engine.url.database))) from error
+            raise
+        finally:
+            raw.close()
+        _fsync(partial)
+        partial.replace(destination)
+        _fsync(destination.parent)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries, to disk (folders can't be opened on Windows)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def upgrade(engine: Engine, database_path: Path, to: str = "head") -> Path | None:
@@ -55,11 +96,10 @@ def upgrade(engine: Engine, database_path: Path, to: str = "head") -> Path | Non
     A database whose revision this app doesn't know came from a newer app: it is refused
     with ``DatabaseTooNew`` and not touched.
     """
-    config = _config()
-    scripts = ScriptDirectory.from_config(config)
+    head, known = _script_facts()
     current = current_revision(engine)
-    target = scripts.get_current_head() if to == "head" else to
-    if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
+    target = head if to == "head" else to
+    if current is not None and current not in known:
         raise DatabaseTooNew(database_path, current)
     if current == target:
         return None
@@ -69,6 +109,7 @@ def upgrade(engine: Engine, database_path: Path, to: str = "head") -> Path | Non
         backup = database_path.with_name(f"{database_path.stem}.before-{target}-{stamp}.db")
         backup_copy(engine, backup)
         log.info("backed up the database before migrating from %s to %s", current, target)
+    config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, to)

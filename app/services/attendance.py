@@ -94,6 +94,9 @@ class AttendanceService:
             mark.status = status
             mark.minutes_attended = minutes
             mark.note = note
+            # A mark set by hand replaces the minute-by-minute one of the live session.
+            mark.arrived_minute = None
+            mark.left_minute = None
             mark.deleted = False
             # Recording anyone's attendance (even an absence) means the session took place.
             if status is not AttendanceStatus.NOT_RECORDED and session.status in (

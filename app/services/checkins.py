@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.services import validation as check
 from app.services.context import ServiceContext
@@ -45,6 +46,49 @@ class CheckInDraft:
     share_scope: ShareScope = ShareScope.GROUP
 
 
+def validated(draft: CheckInDraft) -> dict[str, object]:
+    """The draft's fields checked and cleaned, by column name (nothing is written)."""
+    return {
+        "mood": check.optional_score("mood", draft.mood),
+        "emotion_words": check.text(
+            "emotion_words", draft.emotion_words, max_length=200, label="emotion words"
+        ),
+        "accomplishments": check.text(
+            "accomplishments", draft.accomplishments, max_length=MAX_TEXT
+        ),
+        "challenges": check.text("challenges", draft.challenges, max_length=MAX_TEXT),
+        "craving": check.optional_score("craving", draft.craving),
+        "share_scope": check.choice("share_scope", draft.share_scope, ShareScope, label="sharing"),
+    }
+
+
+def write(
+    db: Session,
+    session_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    cohort: Cohort,
+    values: dict[str, object],
+    now: dt.datetime,
+) -> CheckIn:
+    """Create or edit the one check-in of (session, participant) from ``validated`` values."""
+    if values["craving"] is not None and not cohort.track.has_cravings:
+        raise InvalidInput(
+            "craving", f"{cohort.name} is a mental health group; it records no cravings."
+        )
+    row_id = checkin_id(session_id, participant_id)
+    checkin = db.get(CheckIn, row_id)
+    if checkin is None:
+        checkin = CheckIn(
+            id=row_id, session_id=session_id, participant_id=participant_id, recorded_at=now
+        )
+        db.add(checkin)
+    for name, value in values.items():
+        setattr(checkin, name, value)
+    checkin.deleted = False
+    db.flush()
+    return checkin
+
+
 def to_row(checkin: CheckIn, name: str, session_start: dt.datetime) -> CheckInRow:
     return CheckInRow(
         checkin.id,
@@ -71,43 +115,13 @@ class CheckInService:
     def record(
         self, session_id: uuid.UUID, participant_id: uuid.UUID, draft: CheckInDraft
     ) -> CheckInRow:
-        values = {
-            "mood": check.optional_score("mood", draft.mood),
-            "emotion_words": check.text(
-                "emotion_words", draft.emotion_words, max_length=200, label="emotion words"
-            ),
-            "accomplishments": check.text(
-                "accomplishments", draft.accomplishments, max_length=MAX_TEXT
-            ),
-            "challenges": check.text("challenges", draft.challenges, max_length=MAX_TEXT),
-            "craving": check.optional_score("craving", draft.craving),
-            "share_scope": check.choice(
-                "share_scope", draft.share_scope, ShareScope, label="sharing"
-            ),
-        }
+        values = validated(draft)
         with self._context.database.write() as db:
             session = live(db, GroupSession, session_id, "session")
             participant = live(db, Participant, participant_id, "participant")
             cohort = live(db, Cohort, session.cohort_id, "cohort")
             require_member(db, participant_id, cohort.id)
-            if values["craving"] is not None and not cohort.track.has_cravings:
-                raise InvalidInput(
-                    "craving", f"{cohort.name} is a mental health group; it records no cravings."
-                )
-            row_id = checkin_id(session_id, participant_id)
-            checkin = db.get(CheckIn, row_id)
-            if checkin is None:
-                checkin = CheckIn(
-                    id=row_id,
-                    session_id=session_id,
-                    participant_id=participant_id,
-                    recorded_at=self._context.now(),
-                )
-                db.add(checkin)
-            for name, value in values.items():
-                setattr(checkin, name, value)
-            checkin.deleted = False
-            db.flush()
+            checkin = write(db, session_id, participant_id, cohort, values, self._context.now())
             return to_row(checkin, participant.display_name, session.scheduled_start)
 
     def remove(self, session_id: uuid.UUID, participant_id: uuid.UUID) -> None:

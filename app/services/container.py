@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.services.accountability import AccountabilityService
+from app.services.agenda import AgendaService
 from app.services.attendance import AttendanceService
 from app.services.checkin_log import CheckInLogService
 from app.services.checkins import CheckInService
 from app.services.cohorts import CohortService
 from app.services.context import ServiceContext, current_user
 from app.services.enrollments import EnrollmentService
+from app.services.exchange import ExchangeService
+from app.services.goal_board import GoalBoardService
 from app.services.goals import GoalService
 from app.services.participants import ParticipantService
+from app.services.partners import PartnerService
+from app.services.profile import ProfileService
+from app.services.program_settings import ProgramSettingsService
 from app.services.progress import ProgressService
+from app.services.round import RoundService
+from app.services.round_entries import RoundEntryService
+from app.services.search import SearchService
 from app.services.sessions import SessionService
+from app.services.sync_review import SyncReviewService
+from app.services.values import ValueService
 from app.sync.clock import HybridLogicalClock
 from app.vault.vault import UnlockedVault
 
@@ -30,6 +42,18 @@ class Services:
     checkin_log: CheckInLogService
     goals: GoalService
     progress: ProgressService
+    values: ValueService
+    partners: PartnerService
+    program_settings: ProgramSettingsService
+    accountability: AccountabilityService
+    agenda: AgendaService
+    rounds: RoundService
+    round_entries: RoundEntryService
+    exchange: ExchangeService
+    sync_review: SyncReviewService
+    profiles: ProfileService
+    goal_board: GoalBoardService
+    search: SearchService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -44,6 +68,18 @@ class Services:
             checkin_log=CheckInLogService(context),
             goals=GoalService(context),
             progress=ProgressService(context),
+            values=ValueService(context),
+            partners=PartnerService(context),
+            program_settings=ProgramSettingsService(context),
+            accountability=AccountabilityService(context),
+            agenda=AgendaService(context),
+            rounds=RoundService(context),
+            round_entries=RoundEntryService(context),
+            exchange=ExchangeService(context),
+            sync_review=SyncReviewService(context),
+            profiles=ProfileService(context),
+            goal_board=GoalBoardService(context),
+            search=SearchService(context),
         )
 
     @classmethod

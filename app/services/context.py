@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +13,9 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from app.database.engine import Database
+from app.sync import fieldlog
 from app.sync.clock import HybridLogicalClock
+from app.sync.schema import spec_by_name
 from models import AuditAction, AuditEvent
 from models.base import SyncColumns
 
@@ -35,6 +38,10 @@ class ServiceContext:
     Creating it installs one ``before_flush`` hook on the database's writer sessions: every
     new or changed synced row gets the next clock version and this device as origin, and an
     audit event naming the entity, its id and the changed fields (never their content).
+    For a changed row the hook also keeps, through ``app.sync.fieldlog``, each replaced
+    value in the field history and each field's own version (so bundles merge per field),
+    and it keeps the vault's persisted clock ahead of every version it stamps, so processes
+    sharing the vault never issue a version below one another has used.
     """
 
     database: Database
@@ -51,8 +58,12 @@ class ServiceContext:
 
     def _stamp_and_audit(self, session: Session, _context: Any, _instances: Any) -> None:
         at = self.now()
+        connection = fieldlog.raw_connection(session)
+        self.clock.observe(fieldlog.read_clock(connection))
         for obj in list(session.new):
             if isinstance(obj, SyncColumns) and not isinstance(obj, AuditEvent):
+                if obj.id is None:  # so the audit event can name the new record
+                    obj.id = uuid.uuid4()
                 self._stamp(obj)
                 obj.deleted = bool(obj.deleted)
                 self._audit(session, at, AuditAction.CREATE, obj, "")
@@ -65,11 +76,28 @@ class ServiceContext:
             changed = _changed_fields(obj)
             if not changed:
                 continue
-            self._stamp(obj)
+            self._stamp_edit(connection, obj, changed, fieldlog.storage_time(at))
             action = (
                 AuditAction.DELETE if "deleted" in changed and obj.deleted else AuditAction.CHANGE
             )
             self._audit(session, at, action, obj, ", ".join(sorted(changed - {"deleted"})))
+        fieldlog.write_clock(connection, self.clock.last)
+
+    def _stamp_edit(
+        self, connection: fieldlog.Connection, obj: SyncColumns, changed: set[str], at: str
+    ) -> None:
+        """Stamp an edited row past its stored version, keeping what it replaced."""
+        spec = spec_by_name()[type(obj).__tablename__]  # type: ignore[attr-defined]
+        stored = fieldlog.load_rows(connection, spec, [obj.id.hex]).get(obj.id.hex)
+        if stored is None:  # inserted by an earlier flush of this same unit of work
+            self._stamp(obj)
+            return
+        old, old_meta, _seq = stored
+        self.clock.observe(old["version"])
+        self._stamp(obj)
+        fieldlog.record_local_edit(
+            connection, spec, old, old_meta, changed, (obj.version, obj.origin), at
+        )
 
     def _stamp(self, obj: SyncColumns) -> None:
         obj.version = self.clock.now()

@@ -107,6 +107,37 @@ class EnrollmentService:
             enrollment.start_date = on or self._context.today()
             return self._row(db, enrollment)
 
+    def waitlist(self, enrollment_id: uuid.UUID, *, on: dt.date | None = None) -> EnrollmentRow:
+        """Move an active member back to the waitlist (``on``: the date they wait from)."""
+        with self._context.database.write() as db:
+            enrollment = live(db, Enrollment, enrollment_id, "enrollment")
+            if enrollment.status is not EnrollmentStatus.ACTIVE:
+                raise InvalidInput("status", "Only an active member can go on the waitlist.")
+            enrollment.status = EnrollmentStatus.WAITLIST
+            enrollment.start_date = on or self._context.today()
+            return self._row(db, enrollment)
+
+    def reopen(
+        self, enrollment_id: uuid.UUID, status: EnrollmentStatus = EnrollmentStatus.ACTIVE
+    ) -> EnrollmentRow:
+        """Undo the end of a stay: back to ``status`` (active or waitlist), no end date, no reason.
+
+        The audit trail keeps both changes; nothing is removed.
+        """
+        status = check.choice("status", status, EnrollmentStatus)
+        if not status.is_open:
+            raise InvalidInput("status", "A stay is reopened as active or on the waitlist.")
+        with self._context.database.write() as db:
+            enrollment = live(db, Enrollment, enrollment_id, "enrollment")
+            if enrollment.status.is_open:
+                raise InvalidInput("status", "This stay has not ended.")
+            if _open_enrollment(db, enrollment.participant_id, enrollment.cohort_id) is not None:
+                raise InvalidInput("cohort", "They already have a current stay in this cohort.")
+            enrollment.status = status
+            enrollment.end_date = None
+            enrollment.reason = ""
+            return self._row(db, enrollment)
+
     def end(
         self,
         enrollment_id: uuid.UUID,

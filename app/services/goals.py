@@ -144,6 +144,49 @@ class GoalService:
             db.flush()
             return self._row_of(db, goal, "")
 
+    def undo_review(self, goal_id: uuid.UUID) -> GoalRow:
+        """Take back the latest report-back on ``goal_id``: the goal is open again.
+
+        The review is tombstoned, not erased (the audit trail keeps both steps). When the
+        goal had been carried forward, the goal that continued it is tombstoned too, which
+        is refused once that one has a report-back of its own.
+        """
+        with self._context.database.write() as db:
+            goal = live(db, Goal, goal_id, "goal")
+            if goal.status in (GoalStatus.OPEN, GoalStatus.DROPPED):
+                raise InvalidInput("status", "This goal has no report-back to take back.")
+            if goal.status is GoalStatus.CARRIED_FORWARD:
+                for carried in db.scalars(
+                    select(Goal).where(Goal.carried_from_id == goal.id, Goal.deleted.is_(False))
+                ):
+                    if carried.status is not GoalStatus.OPEN or _reviews(db, carried.id):
+                        raise InvalidInput(
+                            "status",
+                            "The goal it was carried into has been reported on since; "
+                            "take that report-back back first.",
+                        )
+                    carried.deleted = True
+            reviews = _reviews(db, goal.id)
+            if reviews:
+                reviews[0].deleted = True
+            goal.status = GoalStatus.OPEN
+            db.flush()
+            return self._row_of(db, goal, "")
+
+    def retract(self, goal_id: uuid.UUID) -> None:
+        """Take back a goal set by mistake: only an open, never reviewed, uncarried goal."""
+        with self._context.database.write() as db:
+            goal = live(db, Goal, goal_id, "goal")
+            if goal.status is not GoalStatus.OPEN or _reviews(db, goal.id):
+                raise InvalidInput(
+                    "status", "Only a goal nobody has reported on can be taken back."
+                )
+            if goal.carried_from_id is not None:
+                raise InvalidInput(
+                    "status", "This goal continues an earlier one; take back the carry-forward."
+                )
+            goal.deleted = True
+
     def due_for_review(self, cohort_id: uuid.UUID, session_id: uuid.UUID) -> list[GoalRow]:
         """Open goals of the cohort's current members set in sessions before ``session_id``."""
         with self._context.database.read() as db:
@@ -217,6 +260,17 @@ class GoalService:
         name = live(db, Participant, goal.participant_id, "participant").display_name
         start = live(db, GroupSession, goal.set_in_session_id, "session").scheduled_start
         return _row(goal, name, start, barrier_note)
+
+
+def _reviews(db: Session, goal_id: uuid.UUID) -> list[GoalReview]:
+    """The live reviews of a goal, newest first."""
+    return list(
+        db.scalars(
+            select(GoalReview)
+            .where(GoalReview.goal_id == goal_id, GoalReview.deleted.is_(False))
+            .order_by(GoalReview.reviewed_at.desc(), GoalReview.version.desc())
+        )
+    )
 
 
 def _last_barrier(db: Session, goal_id: uuid.UUID) -> str:

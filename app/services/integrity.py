@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import text
 
-from app.database.engine import Database
+from app.database.engine import Database, is_damage
+from app.database.errors import DatabaseDamaged
 from models import Base
 from models.base import SyncColumns
 
@@ -48,22 +49,51 @@ def _canonical(value: Any) -> Any:
 
 
 def check(database: Database) -> IntegrityReport:
-    """Run SQLCipher's and SQLite's integrity checks, count rows, digest live synced rows."""
+    """Run SQLCipher's and SQLite's integrity checks, count rows, digest live synced rows.
+
+    A damaged file is reported, not raised: ``integrity`` names the problem, and the counts
+    and digest are left empty when the damage keeps them from being read.
+    """
+    problems = _problems(database)
+    try:
+        counts, digest = _counts_and_digest(database)
+    except DatabaseDamaged:
+        if not problems:
+            raise
+        counts, digest = {}, ""
+    return IntegrityReport("ok" if not problems else "; ".join(problems[:10]), counts, digest)
+
+
+def _problems(database: Database) -> list[str]:
     problems: list[str] = []
     raw = database.engine.raw_connection()
     try:
         cursor = raw.cursor()
-        cipher = [str(row[0]) for row in cursor.execute("PRAGMA cipher_integrity_check")]
-        problems.extend(cipher)
-        sqlite = [str(row[0]) for row in cursor.execute("PRAGMA integrity_check")]
+        problems.extend(str(row[0]) for row in cursor.execute("PRAGMA cipher_integrity_check"))
+        try:
+            sqlite = [str(row[0]) for row in cursor.execute("PRAGMA integrity_check")]
+        except Exception as error:  # the driver's DatabaseError: a page it can't even read
+            if not is_damage(error):
+                raise
+            sqlite = ["the file's structure cannot be read"]
         if sqlite != ["ok"]:
             problems.extend(sqlite)
-        fk = cursor.execute("PRAGMA foreign_key_check").fetchall()
-        if fk:
-            problems.append(f"{len(fk)} rows refer to missing rows")
+        if not problems:
+            fk = cursor.execute("PRAGMA foreign_key_check").fetchall()
+            if fk:
+                problems.append(f"{len(fk)} rows refer to missing rows")
     finally:
         raw.close()
+    return _one_line_each(problems)
 
+
+def _one_line_each(problems: list[str]) -> list[str]:
+    """SQLite reports several problems in one multi-line row; one problem per line, please."""
+    lines = (line.strip() for problem in problems for line in problem.splitlines())
+    return [line for line in lines if line and not line.startswith("*** in database")]
+
+
+def _counts_and_digest(database: Database) -> tuple[dict[str, int], str]:
     counts: dict[str, int] = {}
     digest = hashlib.sha256()
     with database.read() as session:
@@ -83,6 +113,4 @@ def check(database: Database) -> IntegrityReport:
                     json.dumps(values, separators=(",", ":"), ensure_ascii=False).encode()
                 )
                 digest.update(b"\n")
-    return IntegrityReport(
-        "ok" if not problems else "; ".join(problems[:10]), counts, digest.hexdigest()
-    )
+    return counts, digest.hexdigest()

@@ -118,8 +118,10 @@ class SessionService:
                 if day.isoweekday() not in days:
                     continue
                 start = local_start(cohort, day)
-                if start in existing:
+                # A day a zone skipped (Samoa's 30 Dec 2011) resolves to the next one: skip it.
+                if start in existing or start.astimezone(zone).date() != day:
                     continue
+                existing.add(start)
                 session = GroupSession(
                     cohort_id=cohort_id,
                     scheduled_start=start,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import binascii
+import importlib
 import logging
 from typing import Any
 
@@ -30,11 +31,28 @@ def backend_name(backend: Any) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
+def is_trusted(backend: Any) -> bool:
+    """True for an instance of one of keyring's own trusted classes, not a look-alike.
+
+    A name is not proof: a plaintext backend could be called ``...SecretService.Keyring``.
+    The class must be the very one keyring's module of that name defines.
+    """
+    name = backend_name(backend)
+    if name not in TRUSTED_BACKENDS:
+        return False
+    module_name, _, class_name = name.rpartition(".")
+    try:
+        module = importlib.import_module(module_name)
+    except Exception:  # a backend module that can't load on this platform is no proof
+        return False
+    return type(backend) is getattr(module, class_name, None)
+
+
 def trusted_backends_of(backend: Any) -> list[Any]:
     """The trustworthy backends inside ``backend`` (a chainer holds several)."""
     inner = getattr(backend, "backends", None)
     candidates = list(inner) if isinstance(inner, list | tuple) else [backend]
-    return [b for b in candidates if backend_name(b) in TRUSTED_BACKENDS]
+    return [b for b in candidates if is_trusted(b)]
 
 
 class Keychain:
@@ -56,10 +74,10 @@ class Keychain:
             import keyring
 
             chosen = keyring.get_keyring()
+            trusted = trusted_backends_of(chosen)
         except Exception as error:
             log.warning("no keychain: %s", type(error).__name__)
             return cls(None, "no keychain could be loaded")
-        trusted = trusted_backends_of(chosen)
         if not trusted:
             log.info("keychain backend %s refused as untrustworthy", backend_name(chosen))
             return cls(None, f"{backend_name(chosen)} (refused: not a secure keychain)")

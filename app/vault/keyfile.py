@@ -41,7 +41,11 @@ from app.vault.errors import (
 FORMAT = "circlekeeper-vault-key"
 FORMAT_VERSION = 1
 KEY_BYTES = 32
+SALT_BYTES = 16
+NONCE_BYTES = 12
+WRAPPED_BYTES = KEY_BYTES + 16  # AES-GCM appends a 16-byte tag
 MIN_PASSPHRASE_CHARS = 8
+MAX_MEMORY_KIB = 1024 * 1024  # 1 GiB
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +114,8 @@ class KeyFile:
         """Wrap ``key`` under ``passphrase`` (and to ``recovery_recipient`` when given)."""
         check_passphrase_strength(passphrase)
         kdf = kdf or KdfParameters()
-        salt = os.urandom(16)
-        nonce = os.urandom(12)
+        salt = os.urandom(SALT_BYTES)
+        nonce = os.urandom(NONCE_BYTES)
         wrapping_key = kdf.derive(passphrase, salt)
         ciphertext = AESGCM(wrapping_key).encrypt(nonce, key, _associated_data(vault_id, kdf))
         recovery_ciphertext = None
@@ -121,8 +125,12 @@ class KeyFile:
         return cls(vault_id, kdf, salt, nonce, ciphertext, recovery_recipient, recovery_ciphertext)
 
     def rewrapped(self, key: bytes, new_passphrase: str) -> KeyFile:
-        """The same key (and recovery copy) under a new passphrase, with a fresh salt."""
-        fresh = KeyFile.wrap(key, new_passphrase, vault_id=self.vault_id, kdf=self.kdf)
+        """The same key (and recovery copy) under a new passphrase, with a fresh salt.
+
+        The new wrapping uses today's KDF cost, so changing the passphrase also moves an old
+        vault to the current parameters.
+        """
+        fresh = KeyFile.wrap(key, new_passphrase, vault_id=self.vault_id)
         return KeyFile(
             self.vault_id,
             fresh.kdf,
@@ -198,17 +206,18 @@ class KeyFile:
             if wrapped.get("kdf") != "argon2id" or wrapped.get("cipher") != "aes-256-gcm":
                 raise ValueError("unknown key wrapping")
             kdf = KdfParameters(
-                iterations=_bounded(wrapped["iterations"], 1, 64),
-                lanes=_bounded(wrapped["lanes"], 1, 64),
-                memory_kib=_bounded(wrapped["memory_kib"], 8 * 1024, 4 * 1024 * 1024),
+                # Bounds keep an edited file from making unlock allocate gigabytes or spin.
+                iterations=_bounded(wrapped["iterations"], 1, 16),
+                lanes=_bounded(wrapped["lanes"], 1, 16),
+                memory_kib=_bounded(wrapped["memory_kib"], 8 * 1024, MAX_MEMORY_KIB),
             )
             recovery = document.get("recovery")
             return cls(
                 vault_id=uuid.UUID(document["vault_id"]),
                 kdf=kdf,
-                salt=_unb64(wrapped["salt"]),
-                nonce=_unb64(wrapped["nonce"]),
-                ciphertext=_unb64(wrapped["ciphertext"]),
+                salt=_sized(_unb64(wrapped["salt"]), SALT_BYTES, "salt"),
+                nonce=_sized(_unb64(wrapped["nonce"]), NONCE_BYTES, "nonce"),
+                ciphertext=_sized(_unb64(wrapped["ciphertext"]), WRAPPED_BYTES, "wrapped key"),
                 recovery_recipient=str(recovery["recipient"]) if recovery else None,
                 recovery_ciphertext=_unb64(recovery["ciphertext"]) if recovery else None,
             )
@@ -221,6 +230,13 @@ class KeyFile:
 
     def write(self, path: Path) -> None:
         write_atomically(path, self.to_json())
+
+
+def _sized(data: bytes, size: int, what: str) -> bytes:
+    # The KDF and the cipher raise their own ValueError on odd sizes; say it here, plainly.
+    if len(data) != size:
+        raise ValueError(f"the {what} has {len(data)} bytes instead of {size}")
+    return data
 
 
 def _bounded(value: Any, low: int, high: int) -> int:

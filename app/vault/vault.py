@@ -76,11 +76,11 @@ class UnlockedVault:
         engine = open_engine(paths.database, key)
         try:
             upgrade(engine, paths.database)
+            self.database = Database(engine)
+            self.device_id, self.device_name = self._device()
         except BaseException:
-            engine.dispose()
+            engine.dispose()  # a refused or damaged vault keeps no connection (or -wal) open
             raise
-        self.database = Database(engine)
-        self.device_id, self.device_name = self._device()
 
     def _device(self) -> tuple[str, str]:
         with self.database.read() as session:
@@ -112,7 +112,7 @@ class UnlockedVault:
         target = VaultPaths(folder)
         if target.exists() or (folder.exists() and any(folder.iterdir())):
             raise VaultExists(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         backup_copy(self.database.engine, target.database)
         self._key_file.write(target.key_file)
         return folder

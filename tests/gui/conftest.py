@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QAbstractItemModel, QSettings
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QWidget
 
 from app.settings import Settings
 from app.tasks import TaskRunner
 from app.vault.keychain import Keychain
+
+if TYPE_CHECKING:  # importing it earlier than pytest-qt has chosen its Qt fails
+    from pytestqt.modeltest import ModelTester
 
 # The offscreen platform plugin has no window manager to pass size hints to or to raise a
 # window with, and says so with a Qt warning each time a top-level window's minimum size is
@@ -94,3 +98,8 @@ def _is_internal(widget: QWidget) -> bool:
     if isinstance(widget, QLineEdit) and isinstance(parent, QAbstractSpinBox | QComboBox):
         return True
     return widget.objectName() == "qt_toolbar_ext_button"
+
+
+def check_model(tester: ModelTester, model: QAbstractItemModel) -> None:
+    """``qtmodeltester.check`` (pytest-qt ships no type hints for it)."""
+    tester.check(model)  # type: ignore[no-untyped-call]

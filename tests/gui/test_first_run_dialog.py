@@ -163,7 +163,7 @@ def test_the_demo_path_runs_the_generator_with_progress_on_the_new_vault(
         assert [c.name for c in services[0].cohorts.list()] == ["Demo Tuesday"]
     finally:
         vault.close()
-    assert calls == [{"cohorts": 4, "participants": 60, "weeks": 16}]
+    assert calls == [first_run_dialog.DEMO_SIZE]
     assert note == "Demo program written: 1 cohorts, 0 people."
     assert dialog.progress.value() == dialog.progress.maximum()
 

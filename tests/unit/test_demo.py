@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
 
+from app.cli.demo_command import ProgressBar
 from app.services import integrity
 from app.services import validation as check
 from app.services.attendance import OVERTIME_ALLOWANCE
@@ -34,7 +36,7 @@ from app.services.ids import attendance_id, checkin_id
 from app.services.participants import ParticipantDraft
 from app.vault.vault import UnlockedVault, VaultPaths, create_vault
 from models import AttendanceStatus, Base, Track
-from tests.conftest import PASSPHRASE, REPO
+from tests.conftest import CHEAP_KDF, PASSPHRASE, REPO
 
 TODAY = dt.date(2026, 3, 4)  # a Wednesday
 
@@ -63,7 +65,7 @@ def small_demo(
 def _demo_vault(
     folder: Path, *, seed: int = 7, cohorts: int = 6, participants: int = 150, weeks: int = 20
 ) -> tuple[UnlockedVault, DemoSummary]:
-    vault = create_vault(VaultPaths(folder), PASSPHRASE).vault
+    vault = create_vault(VaultPaths(folder), PASSPHRASE, kdf=CHEAP_KDF).vault
     summary = small_demo(vault, seed=seed, cohorts=cohorts, participants=participants, weeks=weeks)
     return vault, summary
 
@@ -73,6 +75,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[UnlockedVau
     vault, summary = _demo_vault(tmp_path_factory.mktemp("demo") / "vault")
     yield vault, summary
     vault.close()
+
+
+@pytest.fixture(scope="module")
+def demo_services(demo: tuple[UnlockedVault, DemoSummary]) -> Services:
+    return Services.for_vault(demo[0], actor="tester")  # one per open database
 
 
 def rows(vault: UnlockedVault, sql: str) -> list[Any]:
@@ -135,7 +142,7 @@ def test_loading_leaves_the_schema_as_the_migrations_made_it(
 
 
 def test_an_interrupted_demo_leaves_the_vault_empty_and_whole(tmp_path: Path) -> None:
-    vault = create_vault(VaultPaths(tmp_path / "vault"), PASSPHRASE).vault
+    vault = create_vault(VaultPaths(tmp_path / "vault"), PASSPHRASE, kdf=CHEAP_KDF).vault
     schema = "SELECT name, sql FROM sqlite_master ORDER BY name"
     try:
         before = rows(vault, schema)
@@ -180,7 +187,8 @@ def test_the_summary_matches_the_tables(demo: tuple[UnlockedVault, DemoSummary])
     vault, summary = demo
     counts = integrity.check(vault.database).counts
     assert {t: counts[t] for t in summary.counts} == summary.counts
-    assert summary.participants == 150 and summary.cohorts == 6
+    assert summary.participants == 150
+    assert summary.cohorts == 7  # six groups; the closed one is on its second 12-week cycle
     assert summary.checkins > 1000
 
 
@@ -244,18 +252,23 @@ def test_attendance_minutes_follow_the_status(demo: tuple[UnlockedVault, DemoSum
     vault, _ = demo
     marks = rows(
         vault,
-        "SELECT a.status, a.minutes_attended, s.planned_minutes, s.status FROM attendance a "
+        "SELECT a.status, a.minutes_attended, a.arrived_minute, a.left_minute, "
+        "s.planned_minutes, s.status FROM attendance a "
         "JOIN group_session s ON s.id = a.session_id",
     )
     assert {status for status, *_ in marks} >= {"present", "late", "left_early", "excused"}
-    for status, minutes, planned, session_status in marks:
+    for status, minutes, arrived, left, planned, session_status in marks:
         assert session_status == "held"
         if status == "present":
-            assert minutes == planned
-        elif AttendanceStatus(status).attended:
-            assert 0 < minutes < planned <= planned + OVERTIME_ALLOWANCE
+            assert (minutes, arrived, left) == (planned, None, None)
+        elif status == "late":  # as the live round records it: minutes from the start
+            assert 0 < arrived < planned and left is None and minutes == planned - arrived
+        elif status == "left_early":
+            assert arrived is None and 0 < left < planned and minutes == left
         else:
-            assert minutes == 0
+            assert not AttendanceStatus(status).attended
+            assert (minutes, arrived, left) == (0, None, None)
+        assert minutes <= planned + OVERTIME_ALLOWANCE
 
 
 def test_check_ins_come_from_people_who_attended(demo: tuple[UnlockedVault, DemoSummary]) -> None:
@@ -354,13 +367,10 @@ def test_every_row_passes_the_services_own_checks(demo: tuple[UnlockedVault, Dem
         check.text("facilitator", facilitator, max_length=80)
 
 
-def test_the_program_ends_today_with_a_session_coming_up(
-    demo: tuple[UnlockedVault, DemoSummary],
-) -> None:
-    vault, _ = demo
-    services = Services.for_vault(vault, actor="tester")
+def test_the_program_ends_today_with_a_session_coming_up(demo_services: Services) -> None:
+    services = demo_services
     this_week = 0
-    for cohort in services.cohorts.list():
+    for cohort in services.cohorts.list(include_finished=False):
         sessions = services.sessions.for_cohort(cohort.id)
         held = [s for s in sessions if s.status.value == "held"]
         coming = [s for s in sessions if s.status.value == "scheduled"]
@@ -396,7 +406,8 @@ def test_the_command_line_writes_what_the_service_writes(
             check=False,
         )
 
-    assert app("init", "--passphrase-file", str(secret)).returncode == 0
+    # Made here with a cheap KDF (kept in its key file) so each command unlocks quickly.
+    create_vault(VaultPaths(folder), PASSPHRASE, kdf=CHEAP_KDF).vault.close()
     made = app("demo", *options, "--today", "2026-03-04", "--passphrase-file", str(secret))
     assert made.returncode == 0, made.stderr
     assert "3 cohorts, 40 participants" in made.stdout
@@ -413,3 +424,39 @@ def test_the_command_line_writes_what_the_service_writes(
     assert again.stderr.count("\n") == 1 and "already holds" in again.stderr
     wrong = app("demo", "--weeks", "0")
     assert wrong.returncode == 2 and "--weeks" in wrong.stderr
+
+
+def test_the_progress_bar_draws_on_a_terminal_and_stays_silent_elsewhere() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    shown, piped = Terminal(), io.StringIO()
+    for stream in (shown, piped):
+        bar = ProgressBar(stream)
+        for fraction in (0.0, 0.004, 0.5, 1.0):
+            bar.update(fraction)
+        bar.close()
+    frames = shown.getvalue().split("\r")[1:]
+    assert [frame.split("]")[1].split("%")[0].strip() for frame in frames] == ["0", "50", "100"]
+    assert shown.getvalue().endswith("\n") and piped.getvalue() == ""
+
+
+def test_a_closed_group_starts_a_cohort_each_cycle_and_keeps_to_its_dates(
+    demo_services: Services,
+) -> None:
+    services = demo_services
+    closed = [c for c in services.cohorts.list() if c.cohort_type.value == "closed"]
+    assert [c.status.value for c in sorted(closed, key=lambda c: c.start_date)] == [
+        "finished",
+        "active",
+    ]
+    for cohort in closed:
+        assert cohort.end_date is not None
+        assert (cohort.end_date - cohort.start_date).days < 12 * 7
+        sessions = services.sessions.for_cohort(cohort.id)
+        assert all(cohort.start_date <= s.local_date <= cohort.end_date for s in sessions)
+        stays = services.enrollments.for_cohort(cohort.id, include_ended=True)
+        graduated = [s for s in stays if s.status.value == "graduated"]
+        assert all(s.end_date == cohort.end_date for s in graduated)
+        assert all(cohort.start_date <= s.start_date <= cohort.end_date for s in stays)

@@ -117,3 +117,13 @@ def test_streak_and_rate_over_four_weeks(services: Services) -> None:
     # Present, late, present since the unexcused absence; the excused one neither counts nor breaks.
     assert row.current_streak == 3
     assert row.attendance_rate == 4 / 5
+
+
+def test_a_day_the_zone_skipped_gets_no_session_and_no_duplicate(services: Services) -> None:
+    # Samoa skipped Friday 30 December 2011 when it moved across the date line.
+    cohort = services.cohorts.create(
+        CohortDraft(name="Apia", timezone="Pacific/Apia", meeting_days=(4, 5, 6))
+    )
+    sessions = services.sessions.schedule_weeks(cohort.id, dt.date(2011, 12, 26), 1)
+    assert [s.local_date for s in sessions] == [dt.date(2011, 12, 29), dt.date(2011, 12, 31)]
+    assert len({s.scheduled_start for s in sessions}) == len(sessions)

@@ -246,15 +246,17 @@ class CohortActivity:
             attended = member.seen == 0 or random_() < chance
             member.seen += 1
             note = ""
+            arrived = left = None
             if attended:
                 roll = random_()
                 status = PRESENT if roll < 0.86 else LATE if roll < 0.95 else LEFT_EARLY
                 if status == PRESENT:
                     minutes = planned
                 elif status == LATE:
-                    minutes = planned - 5 * (1 + int(random_() * 9))
+                    arrived = 5 * (1 + int(random_() * 9))
+                    minutes = planned - arrived
                 else:
-                    minutes = planned - 15 * (1 + int(random_() * 6))
+                    left = minutes = planned - 15 * (1 + int(random_() * 6))
                 if status != PRESENT and random_() < 0.3:
                     note = rng.choice(phrases.ATTENDANCE_NOTES[status])
             elif random_() < 0.003:
@@ -267,7 +269,7 @@ class CohortActivity:
                     note = rng.choice(phrases.ATTENDANCE_NOTES[status])
             rows.attendance.append(
                 (attendance_ids.for_participant(member.person_text), version(), origin, 0,
-                 session_id, member.person_id, status, minutes, note)
+                 session_id, member.person_id, status, minutes, note, arrived, left)
             )  # fmt: skip
             if not attended:
                 continue

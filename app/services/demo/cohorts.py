@@ -5,14 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import random
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from app.services.demo import phrases
 from app.services.demo.rows import Row, clock_time, day, random_uid
 from models import AgeGroup, CohortStatus, CohortType, LevelOfCare, Track
 
-CLOSED_CYCLE_DAYS = 12 * 7
+DAY = dt.timedelta(days=1)
+CLOSED_CYCLE = dt.timedelta(weeks=12)
+# A rolling cohort's program length (for halfway and graduation milestones).
+PROGRAM_WEEKS = {
+    (LevelOfCare.IOP, AgeGroup.ADULT): 12,
+    (LevelOfCare.IOP, AgeGroup.ADOLESCENT): 10,
+    (LevelOfCare.PHP, AgeGroup.ADULT): 4,
+    (LevelOfCare.PHP, AgeGroup.ADOLESCENT): 4,
+}
 PHP_WEEKLY_MINIMUM = 20 * 60  # partial hospitalization: about 20 hours a week
 IOP_PATTERNS = ((1, 3, 5), (2, 4, 6), (1, 2, 4), (2, 3, 5), (1, 3, 4))
 DAY_ABBREVIATIONS = ("", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -35,7 +43,12 @@ TRACK_WEIGHTS = ((Track.SUBSTANCE_USE, 4), (Track.DUAL_DIAGNOSIS, 3), (Track.MEN
 
 @dataclass(slots=True)
 class CohortPlan:
-    """One cohort as the demo runs it; ``days`` are its meeting days up to the horizon."""
+    """One cohort as the demo runs it; ``days`` are its meeting days up to the horizon.
+
+    A rolling cohort runs the whole program. A closed one is a single 12-week cycle from
+    ``start_date`` to ``end_date`` (the group meeting in that slot starts a new cohort for the
+    next cycle), so that its dates are what milestones and reports take them to be.
+    """
 
     index: int
     id: str
@@ -51,6 +64,10 @@ class CohortPlan:
     zone: ZoneInfo
     facilitators: tuple[str, ...]
     weekly_minimum: int | None
+    program_weeks: int | None
+    start_date: dt.date
+    end_date: dt.date | None = None
+    status: CohortStatus = CohortStatus.ACTIVE
     days: list[dt.date] = field(default_factory=list)
 
     @property
@@ -70,13 +87,14 @@ class CohortPlan:
         index = bisect_right(self.days, date)
         return self.days[index - 1] if index else None
 
-    def row(self, version: int, origin: str, start: dt.date) -> Row:
+    def row(self, version: int, origin: str) -> Row:
         return (
             self.id, version, origin, 0, self.name, self.track.value, self.level.value,
             self.cohort_type.value, self.capacity, ",".join(map(str, self.meeting_days)),
             clock_time(self.start_time), self.planned_minutes, self.zone.key,
-            CohortStatus.ACTIVE.value, ", ".join(self.facilitators), self.age_group.value,
-            self.weekly_minimum, day(start), None,
+            self.status.value, ", ".join(self.facilitators), self.age_group.value,
+            self.weekly_minimum, day(self.start_date), day(self.end_date), None,
+            self.program_weeks,
         )  # fmt: skip
 
 
@@ -113,28 +131,27 @@ def _schedule(
 
 
 def plan_cohorts(
-    count: int, rng: random.Random, first_day: dt.date, horizon: dt.date
+    count: int, rng: random.Random, first_day: dt.date, today: dt.date, horizon: dt.date
 ) -> list[CohortPlan]:
-    """``count`` cohorts that meet from ``first_day`` through ``horizon``, with unique names."""
+    """Cohorts for ``count`` groups meeting side by side from ``first_day`` through
+    ``horizon``: one per rolling group, one per 12-week cycle of a closed group."""
     zones = [z for z, _ in phrases.TIMEZONES]
     zone_weights = [w for _, w in phrases.TIMEZONES]
     taken: dict[str, int] = {}
-    plans = []
-    for index in range(count):
-        track, level, age, kind = _kind(index, rng)
+    plans: list[CohortPlan] = []
+    for slot in range(count):
+        track, level, age, kind = _kind(slot, rng)
         meeting_days, start_time, minutes, label = _schedule(level, age, rng)
         word = rng.choice(phrases.COHORT_WORDS[track.value])
         prefix = "Teen " if age is AgeGroup.ADOLESCENT else ""
         level_word = " PHP" if level is LevelOfCare.PHP else ""
-        closed_word = " (closed)" if kind is CohortType.CLOSED else ""
-        base = f"{prefix}{word}{level_word} · {label}{closed_word}"
-        seen = taken.get(base, 0)
-        taken[base] = seen + 1
-        name = base + (ROMAN[seen] if seen < len(ROMAN) else f" {seen + 1}")
-        staff = tuple(rng.sample(phrases.STAFF, 2))
-        plan = CohortPlan(
-            index=index,
-            id=random_uid(rng.getrandbits(128)),
+        base = f"{prefix}{word}{level_word}"
+        seen = taken.get(f"{base}{label}", 0)
+        taken[f"{base}{label}"] = seen + 1
+        name = f"{base}{ROMAN[seen] if seen < len(ROMAN) else f' {seen + 1}'} · {label}"
+        template = CohortPlan(
+            index=0,
+            id="",
             name=name,
             track=track,
             level=level,
@@ -145,17 +162,37 @@ def plan_cohorts(
             start_time=start_time,
             planned_minutes=minutes,
             zone=ZoneInfo(rng.choices(zones, zone_weights)[0]),
-            facilitators=staff,
+            facilitators=tuple(rng.sample(phrases.STAFF, 2)),
             weekly_minimum=PHP_WEEKLY_MINIMUM if level is LevelOfCare.PHP else None,
+            program_weeks=None,
+            start_date=first_day,
         )
-        span = (horizon - first_day).days + 1
-        plan.days = [
-            first_day + dt.timedelta(days=offset)
-            for offset in range(span)
-            if (first_day + dt.timedelta(days=offset)).isoweekday() in meeting_days
-        ]
-        plans.append(plan)
+        spans: list[tuple[dt.date, dt.date | None]]
+        if kind is CohortType.ROLLING:
+            spans = [(first_day, None)]
+            template.program_weeks = PROGRAM_WEEKS[level, age]
+        else:
+            spans = [
+                (first_day + cycle * CLOSED_CYCLE, first_day + (cycle + 1) * CLOSED_CYCLE - DAY)
+                for cycle in range((today - first_day) // CLOSED_CYCLE + 1)
+            ]
+        for start, last in spans:
+            plan = replace(template, index=len(plans), id=random_uid(rng.getrandbits(128)))
+            plan.start_date = start
+            plan.days = _meeting_days(meeting_days, start, min(last or horizon, horizon))
+            if last is not None:  # a closed cycle ends on its last meeting day
+                plan.end_date = plan.days[-1] if plan.days else last
+                plan.name = f"{name} · closed, from {start.day} {start:%b %Y}"
+                if plan.end_date < today:
+                    plan.status = CohortStatus.FINISHED
+            plans.append(plan)
     return plans
+
+
+def _meeting_days(weekdays: tuple[int, ...], first: dt.date, last: dt.date) -> list[dt.date]:
+    span = (last - first).days + 1
+    every = (first + offset * DAY for offset in range(span))
+    return [d for d in every if d.isoweekday() in weekdays]
 
 
 def holidays(first: dt.date, last: dt.date) -> frozenset[dt.date]:

@@ -184,7 +184,7 @@ def build_rows(shape: DemoShape, sink: RowSink, progress: Progress | None = None
     next_version = versions.__next__
     origin = shape.origin
     plan_rng = shape.rng("plan")
-    plans = plan_cohorts(shape.cohorts, plan_rng, shape.first_day, shape.horizon)
+    plans = plan_cohorts(shape.cohorts, plan_rng, shape.first_day, shape.today, shape.horizon)
     stays: list[Stay] = []
     for plan in plans:
         stays.extend(seat_stays(plan, shape.rng(f"seats/{plan.index}"), shape.today))
@@ -196,7 +196,7 @@ def build_rows(shape: DemoShape, sink: RowSink, progress: Progress | None = None
     person_ids = [random_uid(plan_rng.getrandbits(128)) for _ in people.keys]
     report(PLANNING_SHARE / 2)
 
-    sink.write("cohort", [p.row(next_version(), origin, shape.first_day) for p in plans])
+    sink.write("cohort", [p.row(next_version(), origin) for p in plans])
     sink.write("participant", _participant_rows(people, person_ids, shape, origin, next_version))
     sink.write("enrollment", _enrollment_rows(kept, person_ids, plan_rng, origin, next_version))
     report(PLANNING_SHARE)

@@ -23,7 +23,8 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "cohort": (
         *SYNC, "name", "track", "level_of_care", "cohort_type", "capacity", "meeting_days",
         "start_time", "planned_minutes", "timezone", "status", "facilitators", "age_group",
-        "weekly_minimum_minutes", "start_date", "end_date",
+        "weekly_minimum_minutes", "start_date", "end_date", "partner_contact_days",
+        "program_weeks",
     ),
     "participant": (*SYNC, "display_name", "pronouns", "recovery_start", "clinician_notes"),
     "enrollment": (
@@ -33,7 +34,10 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         *SYNC, "cohort_id", "scheduled_start", "planned_minutes", "status", "topic",
         "facilitator", "peer_leader_id",
     ),
-    "attendance": (*SYNC, "session_id", "participant_id", "status", "minutes_attended", "note"),
+    "attendance": (
+        *SYNC, "session_id", "participant_id", "status", "minutes_attended", "note",
+        "arrived_minute", "left_minute",
+    ),
     "checkin": (
         *SYNC, "session_id", "participant_id", "recorded_at", "mood", "emotion_words",
         "accomplishments", "challenges", "craving", "share_scope",

@@ -10,7 +10,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from app.services.demo import phrases
-from app.services.demo.cohorts import CLOSED_CYCLE_DAYS, CohortPlan
+from app.services.demo.cohorts import CohortPlan
 from models import AgeGroup, CohortType, EnrollmentStatus, LevelOfCare, Track
 
 DAY = dt.timedelta(days=1)
@@ -131,20 +131,17 @@ def _draw_stay(
 
 
 def seat_stays(cohort: CohortPlan, rng: random.Random, today: dt.date) -> list[Stay]:
-    """Every stay in ``cohort``: rolling seats refill within days, closed ones per 12-week cycle."""
+    """Every stay in ``cohort``: rolling seats refill within days; a closed cycle's members
+    start together (a few in its first week) and graduate on its last day."""
     stays: list[Stay] = []
-    first = cohort.days[0] if cohort.days else today
+    if not cohort.days or cohort.days[0] > today:
+        return stays
+    first = cohort.days[0]
     if cohort.cohort_type is CohortType.CLOSED:
-        cycle_start = first
-        while cycle_start <= today:
-            opening = cohort.first_day_from(cycle_start, today)
-            closing = cohort.last_day_until(cycle_start + (CLOSED_CYCLE_DAYS - 1) * DAY)
-            if opening is None or closing is None:
-                break
-            for _ in range(cohort.capacity - rng.randint(0, 2)):
-                late = cohort.first_day_from(opening + rng.choice((0, 0, 0, 1, 2)) * DAY, today)
-                stays.append(_draw_stay(rng, cohort, late or opening, today, closing))
-            cycle_start += CLOSED_CYCLE_DAYS * DAY
+        closing = cohort.end_date or cohort.days[-1]
+        for _ in range(cohort.capacity - rng.randint(0, 2)):
+            late = cohort.first_day_from(first + rng.choice((0, 0, 0, 1, 2)) * DAY, today)
+            stays.append(_draw_stay(rng, cohort, late or first, today, closing))
         return stays
     for _ in range(cohort.capacity):
         free_from = first + rng.randint(0, 13) * DAY  # a new program fills over two weeks
@@ -204,6 +201,7 @@ def assign_people(stays: list[Stay], budget: int, rng: random.Random, people: Pe
     for stay in ordered:
         if stay.follows is not None and id(stay.follows) in kept_ids:
             stay.person = stay.follows.person
+            stay.follows.reason = f"stepped down to {stay.cohort.name}"
         else:
             if stay.follows is not None:  # its PHP stay was dropped: it starts afresh
                 stay.follows, stay.note = None, ""
@@ -282,8 +280,9 @@ def late_enrollments(
             extra.append(waiting)
     while len(extra) < needed:
         cohort = rng.choice(cohorts)
-        first = cohort.days[0] if cohort.days else today
-        start = first + rng.randint(0, max(0, (today - first).days - 3)) * DAY
+        first = cohort.days[0] if cohort.days else cohort.start_date
+        last = min(today, cohort.days[-1]) if cohort.days else today
+        start = first + rng.randint(0, max(0, (last - first).days - 3)) * DAY
         end = min(today, start + rng.randint(3, 14) * DAY)
         course = draw_course(rng, EnrollmentStatus.WITHDREW, cohort.track.has_cravings)
         reason = rng.choice(phrases.NO_SHOW_REASONS)

@@ -91,6 +91,10 @@ class CheckInForm(CheckInFields):
 
     # -- the cohort, its sessions and people ---------------------------------------------------
 
+    def set_services(self, services: Services) -> None:
+        """The services over a newly opened vault (or a stand-in while it is locked)."""
+        self._services = services
+
     def set_cohort(self, cohort: FormCohort | None) -> None:
         if cohort == self.cohort and cohort is not None:
             return

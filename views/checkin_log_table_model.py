@@ -146,6 +146,11 @@ class CheckInLogTableModel(QAbstractTableModel):
             return
         self._reset(query)
 
+    def set_log(self, log: CheckInLogService) -> None:
+        """The service over a newly opened vault (or a stand-in while it is locked)."""
+        self._log = log
+        self.trends.set_log(log)
+
     def reload(self) -> None:
         """Read the current query again from its first page (after a change in the vault)."""
         self._reset(self._query)

@@ -52,6 +52,9 @@ class MoodTrendCache(QObject):
                 self._timer.start()
         return trend
 
+    def set_log(self, log: CheckInLogService) -> None:
+        self._log = log
+
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
 

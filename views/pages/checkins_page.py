@@ -27,8 +27,9 @@ from app.services.checkin_log import CheckInLogQuery, CheckInLogRow, LogSort
 from app.services.checkins import CheckInDraft
 from app.services.enrollments import EnrollmentRow
 from app.services.ids import checkin_id
+from app.services.search import HitKind, SearchHit
 from views.checkin_form import CheckInForm, FormCohort, Saved
-from views.checkin_log_filters import CheckInLogFilters, CohortChoice
+from views.checkin_log_filters import CheckInLogFilters, CohortChoice, index_of
 from views.checkin_log_table_model import (
     COLUMN_OF_SORT,
     ROW_ROLE,
@@ -39,6 +40,7 @@ from views.checkin_sparkline import SparklineDelegate
 from views.checkin_undo import SaveCheckInCommand
 from views.empty_state import EmptyState
 from views.errors import user_message
+from views.locked import locked_stand_in
 from views.pages.page import DeskPage
 
 if TYPE_CHECKING:
@@ -117,8 +119,12 @@ class CheckInsPage(DeskPage):
         self.model = CheckInLogTableModel(services.checkin_log, tasks, parent=self)
         self.filters = CheckInLogFilters(self)
         self.form = CheckInForm(services, tasks, self)
-        self.undo_stack = QUndoStack(self)
+        self._undo = QUndoStack(self)
+        self.undo_stack = self._undo  # the window's Edit ▸ Undo/Redo (Ctrl+Z) follow it
         self._select_when_loaded: uuid.UUID | None = None
+        self._wanted_person: uuid.UUID | None = None  # from a search hit, until people load
+        self._template = CheckInLogQuery()  # the order kept across a lock
+        self._announced = False
         self._build()
         self._connect()
 
@@ -132,20 +138,14 @@ class CheckInsPage(DeskPage):
         self.table.setSortingEnabled(True)
         self.status = QLabel(self)
         self.status.setObjectName("checkinLogStatus")
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        # The platform's Redo, plus both common spellings (some themes know only one).
-        redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
-        for extra in ("Ctrl+Shift+Z", "Ctrl+Y"):
-            if QKeySequence(extra) not in redo_keys:
-                redo_keys.append(QKeySequence(extra))
-        self.redo_action.setShortcuts(redo_keys)
+        # The button's actions carry no shortcut: Ctrl+Z is the window's Edit ▸ Undo, which
+        # follows this page's stack (two actions on one key would silence both).
+        self.undo_action = self._undo.createUndoAction(self, "Undo")
+        self.redo_action = self._undo.createRedoAction(self, "Redo")
         self.save_action = QAction("Save check-in", self)
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
-        for action in (self.undo_action, self.redo_action, self.save_action):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
+        self.save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(self.save_action)
         self.undo_button = QToolButton(self)
         self.undo_button.setDefaultAction(self.undo_action)
         self.undo_button.setAccessibleName("Undo")
@@ -220,21 +220,58 @@ class CheckInsPage(DeskPage):
         )
 
     def set_cohort(self, cohort: CohortRow | None) -> None:
-        if cohort is None:  # no cohort, or the vault locking: keep nothing of anyone
+        if cohort is None:
+            self._forget()
             self._stack.setCurrentWidget(self.empty_state)
-            self.filters.blockSignals(True)  # clearing is not a new query
-            self.filters.clear()
-            self.filters.set_cohort(None)
-            self.filters.blockSignals(False)
-            self.model.clear()
-            self.form.set_cohort(None)
-            self.undo_stack.clear()
-            self.status.clear()
-            self.log_empty.show_state("", "")
         super().set_cohort(cohort)
+        if cohort is None:
+            self.loaded.emit()
+
+    def clear(self) -> None:
+        """The vault is locking: nobody's words, names or search text stay (the order does)."""
+        self._forget()
+        locked = locked_stand_in("services")
+        self.form.set_services(locked)
+        self.model.set_log(locked)
+        super().clear()
+
+    def restore(self, services: Services) -> None:
+        super().restore(services)
+        self.form.set_services(services)
+        self.model.set_log(services.checkin_log)
+
+    def _forget(self) -> None:
+        if self.model.query is not None:
+            self._template = self.model.query
+        self._select_when_loaded = self._wanted_person = None
+        self.filters.blockSignals(True)  # clearing is not a new query
+        self.filters.clear()
+        self.filters.set_cohort(None)
+        self.filters.blockSignals(False)
+        self.model.clear()
+        self.form.set_cohort(None)
+        self._undo.clear()
+        self.status.clear()
+        self.log_empty.show_state("", "")
+
+    def show_record(self, hit: SearchHit) -> None:
+        """A check-in found by the window's search: that person's log, the row selected."""
+        if hit.kind is not HitKind.CHECK_IN:
+            return
+        self._select_when_loaded = hit.record_id
+        self._wanted_person = hit.participant_id
+        self._choose_wanted_person()
+
+    def _choose_wanted_person(self) -> None:
+        person = self._wanted_person
+        index = index_of(self.filters.person, person)
+        if index >= 0:  # else once the cohort's people have loaded
+            self._wanted_person = None
+            self.filters.person.setCurrentIndex(index)
 
     def show_cohort(self, cohort: CohortRow) -> None:
         self._stack.setCurrentWidget(self.content)
+        self._announced = False
         self.filters.set_cohort(CohortChoice(cohort.id, cohort.name, cohort.has_cravings))
         self.form.set_cohort(
             FormCohort(cohort.id, cohort.name, cohort.has_cravings, cohort.timezone)
@@ -257,6 +294,8 @@ class CheckInsPage(DeskPage):
         chosen = self.filters.chosen_cohort
         if chosen is not None and chosen.id == cohort_id:
             self.filters.set_people(members)
+            if self._wanted_person is not None:
+                self._choose_wanted_person()
 
     def _on_filter_cohort_changed(self) -> None:
         chosen = self.filters.chosen_cohort
@@ -265,7 +304,7 @@ class CheckInsPage(DeskPage):
     # -- the log ---------------------------------------------------------------------------
 
     def _apply_filters(self) -> None:
-        template = self.model.query or CheckInLogQuery()
+        template = self.model.query or self._template
         query = self.filters.query(template)
         chosen = self.filters.chosen_cohort
         self.table.setColumnHidden(LogColumn.COHORT, chosen is not None)
@@ -296,6 +335,8 @@ class CheckInsPage(DeskPage):
                 self._select_when_loaded = None
                 self.table.selectRow(position)
                 self.table.scrollTo(self.model.index(position, 0))
+            elif self._wanted_person is None and self.model.canFetchMore():
+                self.model.fetchMore(QModelIndex())  # further down that person's log
 
     def _show_status(self, *_args: object) -> None:
         query, count, loaded = self.model.query, self.model.count, self.model.rowCount()
@@ -314,6 +355,9 @@ class CheckInsPage(DeskPage):
                 text += f" (first {loaded:,} loaded; more as you scroll)"
         self.status.setText(f"{text} · {order_text(query)}")
         self._show_empty(count)
+        if not self._announced and (loaded or count == 0):
+            self._announced = True
+            self.loaded.emit()  # the cohort's check-ins (or the empty log) are on screen
 
     def _show_empty(self, count: int | None) -> None:
         if count != 0 or self.model.rowCount():
@@ -355,7 +399,7 @@ class CheckInsPage(DeskPage):
     # -- saving and undoing ------------------------------------------------------------------
 
     def _on_saved(self, saved: Saved) -> None:
-        self.undo_stack.push(SaveCheckInCommand(saved, self._apply_change))
+        self._undo.push(SaveCheckInCommand(saved, self._apply_change))
         self._show_change(saved.row.id, saved.row.participant_id, saved.draft)
 
     def _apply_change(

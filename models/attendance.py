@@ -50,6 +50,16 @@ class Attendance(SyncColumns, Base):
             "minutes_attended",
             "deleted",
         ),
+        # Covers the attendance charts' per-session tally (app.services.attendance_summary):
+        # a cohort's five years of marks are counted from this index alone.
+        Index(
+            "ix_attendance_session_cover",
+            "session_id",
+            "deleted",
+            "status",
+            "minutes_attended",
+            "participant_id",
+        ),
     )
 
     session_id: Mapped[uuid.UUID] = mapped_column(

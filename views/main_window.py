@@ -46,6 +46,14 @@ if TYPE_CHECKING:
 TITLE = "Circlekeeper"
 
 
+def redo_keys() -> list[QKeySequence]:
+    """The platform's redo keys, and Ctrl+Shift+Z wherever it isn't one of them."""
+    keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+    if QKeySequence("Ctrl+Shift+Z") not in keys:
+        keys.append(QKeySequence("Ctrl+Shift+Z"))
+    return keys
+
+
 class MainWindow(QMainWindow):
     """Hosts what it is given and nothing more: it never talks to services itself.
 
@@ -136,10 +144,27 @@ class MainWindow(QMainWindow):
         self.settings_action.setShortcuts(preferences or [QKeySequence("Ctrl+,")])
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.settings_requested)
-        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        # The window owns the undo keys; the page on show does the undoing (its own checks,
+        # e.g. not while a write is pending). Pages add no Ctrl+Z of their own: two enabled
+        # actions on one key are ambiguous to Qt, and then neither fires.
+        self.undo_action = QAction("&Undo", self)
+        self.undo_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
+        self.undo_action.triggered.connect(self._undo)
+        self.redo_action = QAction("&Redo", self)
+        self.redo_action.setShortcuts(redo_keys())
+        self.redo_action.triggered.connect(self._redo)
+        for action, prefix, changed in (
+            (self.undo_action, "&Undo", self.undo_group.undoTextChanged),
+            (self.redo_action, "&Redo", self.undo_group.redoTextChanged),
+        ):
+            action.setEnabled(False)
+            changed.connect(
+                lambda text, action=action, prefix=prefix: action.setText(
+                    f"{prefix} {text}" if text else prefix
+                )
+            )
+        self.undo_group.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_group.canRedoChanged.connect(self.redo_action.setEnabled)
         self.about_action = QAction("&About Circlekeeper", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
@@ -264,6 +289,16 @@ class MainWindow(QMainWindow):
         row = keys.index(key) if key in keys else 0
         self.navigation.setCurrentRow(row)
         self._on_navigation_row_changed(row)  # also when the row was current already
+
+    @Slot()
+    def _undo(self) -> None:
+        if self.desk_open and self.current_page is not None:
+            self.current_page.undo()
+
+    @Slot()
+    def _redo(self) -> None:
+        if self.desk_open and self.current_page is not None:
+            self.current_page.redo()
 
     @property
     def current_page(self) -> DeskPage | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from app.services.accountability import AccountabilityService
 from app.services.agenda import AgendaService
 from app.services.attendance import AttendanceService
+from app.services.attendance_summary import AttendanceSummaryService
 from app.services.checkin_log import CheckInLogService
 from app.services.checkins import CheckInService
 from app.services.cohorts import CohortService
@@ -38,6 +39,7 @@ class Services:
     enrollments: EnrollmentService
     sessions: SessionService
     attendance: AttendanceService
+    attendance_summary: AttendanceSummaryService
     checkins: CheckInService
     checkin_log: CheckInLogService
     goals: GoalService
@@ -64,6 +66,7 @@ class Services:
             enrollments=EnrollmentService(context),
             sessions=SessionService(context),
             attendance=AttendanceService(context),
+            attendance_summary=AttendanceSummaryService(context),
             checkins=CheckInService(context),
             checkin_log=CheckInLogService(context),
             goals=GoalService(context),

@@ -93,11 +93,12 @@ def unnamed_controls(root: QWidget) -> list[str]:
 
 
 def _is_internal(widget: QWidget) -> bool:
-    """Qt's own sub-widgets: a spin box's or an editable combo's line edit, toolbar buttons."""
+    """Qt's own sub-widgets: a spin box's or an editable combo's line edit, toolbar buttons,
+    a table view's corner button."""
     parent = widget.parentWidget()
     if isinstance(widget, QLineEdit) and isinstance(parent, QAbstractSpinBox | QComboBox):
         return True
-    return widget.objectName() == "qt_toolbar_ext_button"
+    return widget.objectName() in ("qt_toolbar_ext_button", "qt_tableview_cornerbutton")
 
 
 def check_model(tester: ModelTester, model: QAbstractItemModel) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -101,6 +102,38 @@ def test_the_canvas_renders_at_the_device_pixel_ratio(line: LineChart, qtbot: Qt
     assert width == round(line.canvas.width() * line.devicePixelRatioF())
 
 
+HIGH_DPI = """
+import datetime as dt
+from PySide6.QtWidgets import QApplication
+application = QApplication([])
+from views.charts.calendar_heat_map import CalendarHeatMapChart, DayValue
+chart = CalendarHeatMapChart("High DPI")
+chart.resize(400, 200)
+chart.show()
+chart.set_days([DayValue(dt.date(2026, 3, 2), 0.5)])
+application.processEvents()
+chart.redraw(immediately=True)
+width, height = chart.canvas.get_width_height(physical=True)
+print(chart.canvas.device_pixel_ratio, width, height, chart.canvas.width(), chart.canvas.height())
+"""
+
+
+def test_charts_render_at_twice_the_pixels_on_a_high_dpi_screen() -> None:
+    environment = {**os.environ, "QT_SCALE_FACTOR": "2", "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", HIGH_DPI],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    ratio, width, height, logical_width, logical_height = out.stdout.split()
+    assert float(ratio) == 2.0
+    assert (int(width), int(height)) == (2 * int(logical_width), 2 * int(logical_height))
+
+
 def test_tooltips_name_the_point_under_the_mouse(line: LineChart, qtbot: QtBot) -> None:
     with qtbot.waitSignal(line.drawn):
         line.set_points([(0, 1), (1, 3), (2, 2)])
@@ -191,7 +224,8 @@ def test_heat_map_cells_and_tooltips(heat_map: CalendarHeatMapChart, qtbot: QtBo
     assert [t.get_text() for t in axes.get_yticklabels()] == ["Mon", "Wed", "Fri"]
     assert [t.get_text() for t in axes.get_xticklabels()] == ["Feb 2026", "Mar"]  # 1 Mar: Sun
     assert "averaging" in heat_map.accessibleDescription()
-    legend = heat_map.figure.legends[0]
+    legend = axes.get_legend()
+    assert legend is not None
     assert [t.get_text() for t in legend.get_texts()] == ["No session", "0%", "50%", "100%"]
 
 

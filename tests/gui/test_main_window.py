@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services.cohorts import CohortDraft
 from app.services.container import Services
+from app.services.participants import ParticipantDraft
 from app.settings import LAST_COHORT, LAST_PAGE, Settings
 from app.tasks import TaskRunner
 from tests.gui.conftest import unnamed_controls
@@ -237,11 +238,64 @@ def test_with_sessions_the_pages_say_how_many_and_what_comes_next(
     cohort = services.cohorts.create(CohortDraft(name="Wednesday Group", meeting_days=(3,)))
     services.sessions.schedule_weeks(cohort.id, cohort.start_date, 2)
     window = make_window()
-    bodies = [page(window, key).empty_state.body for key in ("attendance",)]
-    qtbot.waitUntil(lambda: all("2 sessions" in body.text() for body in bodies), timeout=5000)
     checkins = page(window, "checkins")
     assert isinstance(checkins, CheckInsPage)  # the check-in log, with its own empty state
     heading = checkins.log_empty.heading
     qtbot.waitUntil(lambda: heading.text() == "No check-ins in Wednesday Group yet", timeout=5000)
-    attendance = page(window, "attendance").empty_state.body.text()
-    assert "Wed at 18:00 for 180 minutes" in attendance
+    attendance = page(window, "attendance")
+    assert isinstance(attendance, AttendancePage)  # its grid replaces the count (issue 3)
+    assert attendance.model.columnCount() == 0  # hidden: it loads nothing yet
+    window.show_page("attendance")
+    qtbot.waitUntil(lambda: attendance.model.columnCount() == 1, timeout=5000)  # this week
+
+
+def test_ctrl_z_and_ctrl_shift_z_undo_and_redo_a_mark_from_the_keyboard(
+    qtbot: QtBot, services: Services, make_window: MakeWindow
+) -> None:
+    """The window owns the keys and the page does the undoing: one action per key, so Qt
+    never finds the shortcut ambiguous (which would do nothing and print a warning)."""
+    cohort = services.cohorts.create(CohortDraft(name="Keys"))
+    person = services.participants.create(ParticipantDraft(display_name="Kai"))
+    services.enrollments.enroll(person.id, cohort.id, start_date=cohort.start_date)
+    services.sessions.schedule_weeks(cohort.id, cohort.start_date, 1)
+    window = make_window()
+    window.show_page("attendance")
+    attendance = page(window, "attendance")
+    assert isinstance(attendance, AttendancePage)
+    qtbot.waitUntil(lambda: attendance.model.rowCount() == 1, timeout=5000)
+    grid = attendance.grid
+    grid.setFocus()
+    grid.setCurrentIndex(attendance.model.index(0, 0))
+    QTest.keyClick(grid, Qt.Key.Key_P)
+    cell = attendance.model.index(0, 0)
+    assert str(cell.data()).startswith("P")
+    qtbot.waitUntil(window.undo_action.isEnabled, timeout=5000)
+    QTest.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert cell.data() == ""
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    QTest.keyClick(grid, Qt.Key.Key_Z, redo)
+    assert str(cell.data()).startswith("P")
+    qtbot.waitUntil(lambda: not attendance.marker.writer.busy, timeout=5000)
+
+
+def test_ctrl_z_on_the_roster_undoes_its_change_once(
+    qtbot: QtBot, services: Services, make_window: MakeWindow
+) -> None:
+    cohort = services.cohorts.create(CohortDraft(name="Keys"))
+    person = services.participants.create(ParticipantDraft(display_name="Kai"))
+    services.enrollments.enroll(person.id, cohort.id, start_date=cohort.start_date)
+    window = make_window()
+    window.show_page("roster")
+    roster = page(window, "roster")
+    assert isinstance(roster, RosterPage)
+    qtbot.waitUntil(lambda: roster.model.rowCount() == 1, timeout=5000)
+    roster.table.setFocus()
+    roster.table.selectRow(0)
+    with qtbot.waitSignal(roster.roster_loaded, timeout=5000):
+        roster.controls.waitlist_button.click()
+    assert services.enrollments.for_cohort(cohort.id)[0].status.value == "waitlist"
+    roster.table.setFocus()
+    qtbot.waitUntil(window.undo_action.isEnabled, timeout=5000)
+    with qtbot.waitSignal(roster.roster_loaded, timeout=5000):
+        QTest.keyClick(roster.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert services.enrollments.for_cohort(cohort.id)[0].status.value == "active"

@@ -50,7 +50,6 @@ def test_0004_down_and_up_again_keeps_the_data(tmp_path: Path) -> None:
             None,
         )
         assert again.program_settings.get(cohort.id).partner_contact_days == 7
-        # the backup is named for the revision migrated to: the head (0004 or a later one)
         assert list(paths.folder.glob(f"*.before-{migrate.head_revision()}-*.db"))
     finally:
         reopened.close()

@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QMargins
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from views.charts.chart import Chart, ChartColours
@@ -43,13 +45,16 @@ class CalendarHeatMapChart(Chart):
     ``set_days(days, first=…, last=…)`` shows the days from ``first`` to ``last`` (by default
     the span of ``days``); a day without a value (no session, say) is drawn in a neutral
     cell and named ``empty_text`` in the legend and its tooltip. Values run from
-    ``minimum`` (faintest tint of the accent) to ``maximum`` (the full accent);
+    ``minimum`` (faintest tint of the accent) to ``maximum`` (the full accent), values outside
+    taking the nearest end (the legend then says "≤ minimum");
     ``value_text`` formats them for the legend and for tooltips without a label of their own.
     Hovering a cell shows its date and value. Months are labelled along the top (quarters or
     years when the span is long), weekdays down the left. With ``compact=True`` only the
     weekdays that have a value somewhere are drawn (a group meeting Mon, Wed, Fri gets
     three rows instead of seven mostly empty ones).
     """
+
+    fixed_margins = True
 
     def __init__(
         self,
@@ -160,22 +165,31 @@ class CalendarHeatMapChart(Chart):
         axes.set_xticks(ticks, labels)
 
         middle = (self._minimum + self._maximum) / 2
+        below = any(v.value < self._minimum for v in self._values.values())
         swatches = [Patch(facecolor=empty, label=self.empty_text)] + [
             Patch(
                 facecolor=scale((v - self._minimum) / (self._maximum - self._minimum)),
-                label=self.value_text(v),
+                label=("≤ " if below and v == self._minimum else "") + self.value_text(v),
             )
             for v in (self._minimum, middle, self._maximum)
         ]
-        figure.legend(
+        axes.legend(  # just under the cells, wherever the square cells leave the box
             handles=swatches,
-            loc="outside lower right",
+            loc="upper right",
+            bbox_to_anchor=(1, 0),
+            borderaxespad=0.3,
             ncols=len(swatches),
             handlelength=1.0,
             handleheight=1.0,
             columnspacing=1.2,
             handletextpad=0.4,
         )
+
+    def margins(self) -> QMargins:
+        metrics = QFontMetrics(self.font())
+        line = metrics.height()
+        # Weekdays on the left, months above, the legend below.
+        return QMargins(metrics.horizontalAdvance("Wed") + 12, line + 8, 8, line + 16)
 
     def describe(self) -> str:
         name = self.accessibleName()

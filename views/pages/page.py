@@ -93,6 +93,15 @@ class DeskPage(QWidget):
         self.empty_state.show_state("Locked", "")
         self._stack.setCurrentWidget(self.empty_state)
 
+    def undo(self) -> None:
+        """Edit ▸ Undo (the window's Ctrl+Z) on this page; pages may add their own checks."""
+        if self.undo_stack is not None and self.undo_stack.canUndo():
+            self.undo_stack.undo()
+
+    def redo(self) -> None:
+        if self.undo_stack is not None and self.undo_stack.canRedo():
+            self.undo_stack.redo()
+
     def restore(self, services: Services) -> None:
         self._services = services
         self.empty_state.show_state("Loading…", "Reading the vault’s cohorts.")

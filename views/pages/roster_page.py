@@ -123,8 +123,6 @@ class RosterPage(DeskPage):
     def _add_shortcuts(self) -> None:
         shortcuts: list[tuple[QKeySequence | QKeySequence.StandardKey, Any]] = [
             (QKeySequence(Qt.Key.Key_F2), self.changes.edit_selected),
-            (QKeySequence.StandardKey.Undo, self.changes.undo),
-            (QKeySequence.StandardKey.Redo, self.changes.redo),
         ]
         for keys, slot in shortcuts:
             action = QAction(self)
@@ -260,6 +258,12 @@ class RosterPage(DeskPage):
         if self._own_flags:
             self._flags = locked_stand_in("flags")
         super().clear()
+
+    def undo(self) -> None:
+        self.changes.undo()  # not while a change is being written
+
+    def redo(self) -> None:
+        self.changes.redo()
 
     def restore(self, services: Services) -> None:
         super().restore(services)

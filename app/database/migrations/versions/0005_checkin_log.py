@@ -1,7 +1,7 @@
 """check-in log: indexes for sorting every check-in in SQL, paging by keyset, counting fast
 
 Revision ID: 0005_checkin_log
-Revises: 0004 (written against 0002; re-chained when main was merged in)
+Revises: 0005 (written against 0002; re-chained onto main's head when main was merged in)
 Create Date: 2026-11-27
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_checkin_log"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | None = None
 depends_on: str | None = None
 

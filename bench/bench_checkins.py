@@ -16,15 +16,15 @@ is CheckInLogTableModel as the Check-ins page uses it.
   of paging), so "its end" is the end of what the view holds, followed by the next page.
 - memory: Python allocations (tracemalloc) while opening and scrolling through 100 pages.
 
-The demo (50 cohorts, 10,000 participants, 260 weeks) is generated once into
-~/.cache/circlekeeper-bench/<parameters and schema revision>/ and reused.
+The demo (50 cohorts, 10,000 participants, 260 weeks) is generated once by
+bench/demo_cache.py under ~/.cache/circlekeeper-bench (keyed by its shape, the migrations
+and the generator's code) and shared with bench_attendance.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import statistics
 import sys
 import time
@@ -35,55 +35,18 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject
 
+from app.services.demo.generator import DemoShape
+from bench.demo_cache import open_demo
 from bench.harness import BenchRow
 
-DEMO = {"cohorts": 50, "participants": 10_000, "weeks": 260, "seed": 7}
-DEMO_TODAY = dt.date(2026, 11, 27)  # a fixed last day: the same rows at every run
-PASSPHRASE = "benchmark passphrase, synthetic data only"
+# The same five-year program as bench_attendance, so that one cached vault serves both.
+FIVE_YEARS = DemoShape(
+    cohorts=50, participants=10_000, weeks=260, seed=7, today=dt.date(2026, 3, 4), actor="bench"
+)
 RUNS = 7
 SCROLL_STEPS = 9
 MEMORY_PAGES = 100
 VIEW_SIZE = (1000, 700)
-
-
-def cache_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "circlekeeper-bench"
-
-
-def demo_folder() -> Path:
-    """The cached five-year demo vault, generated on first use (about a minute)."""
-    from app.database.migrate import head_revision
-    from app.services.demo import generate_demo
-    from app.vault.keyfile import KdfParameters
-    from app.vault.vault import VaultPaths, create_vault
-
-    prefix = "demo-c{cohorts}-p{participants}-w{weeks}-s{seed}".format(**DEMO)
-    folder = cache_root() / f"{prefix}-{DEMO_TODAY}-{head_revision()}"
-    if (folder / "ready").exists():
-        return folder
-    for stale in cache_root().glob(f"{prefix}-*"):  # other days or schema revisions
-        shutil.rmtree(stale, ignore_errors=True)
-    partial = folder.with_name(folder.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    print(f"generating the five-year demo into {folder} (once) …", file=sys.stderr, flush=True)
-    cheap = KdfParameters(iterations=1, lanes=1, memory_kib=8 * 1024)  # synthetic data only
-    vault = create_vault(VaultPaths(partial / "vault"), PASSPHRASE, kdf=cheap).vault
-    try:
-        generate_demo(
-            vault,
-            cohorts=DEMO["cohorts"],
-            participants=DEMO["participants"],
-            weeks=DEMO["weeks"],
-            seed=DEMO["seed"],
-            today=DEMO_TODAY,
-            actor="benchmark",
-        )
-    finally:
-        vault.close()
-    (partial / "ready").write_text("generated\n")
-    partial.rename(folder)
-    return folder
 
 
 class PaintCounter(QObject):
@@ -154,14 +117,12 @@ def run(scratch: Path) -> list[BenchRow]:
     from app.services.checkin_log import _ROW_SQL, CheckInLogQuery
     from app.services.container import Services
     from app.tasks import TaskRunner
-    from app.vault.vault import VaultPaths, unlock_with_passphrase
     from views.checkin_log_table_model import ROW_ROLE, CheckInLogTableModel, LogColumn
     from views.checkin_sparkline import SparklineDelegate
     from views.pages.checkins_page import configure_log_view, follow_scrolling
 
-    folder = demo_folder()
     application = QApplication.instance() or QApplication(sys.argv[:1])
-    vault = unlock_with_passphrase(VaultPaths(folder / "vault"), PASSPHRASE)
+    vault = open_demo(FIVE_YEARS)
     services = Services.for_vault(vault, actor="benchmark")
     tasks = TaskRunner()
     query = CheckInLogQuery()  # every check-in of the program, newest session first

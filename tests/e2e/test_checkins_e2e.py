@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import PASSPHRASE, REPO
 from tests.e2e.conftest import SCREENSHOTS, Screen, home_environment, start_program, stop_program
+from tests.e2e.test_goals_e2e import wait_for_line
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -143,7 +144,10 @@ def test_the_check_in_log_opens_scrolls_and_edits_on_a_demo_vault(
 ) -> None:
     data_dir = tmp_path / "vault"
     make_demo_vault(tmp_path, data_dir)
-    program = start_program(screen, tmp_path, data_dir, CIRCLEKEEPER_PASSPHRASE=PASSPHRASE)
+    program = start_program(
+        screen, tmp_path, data_dir, CIRCLEKEEPER_PASSPHRASE=PASSPHRASE,
+        CIRCLEKEEPER_REPORT_LOADED="1",
+    )  # fmt: skip
     scratch = tmp_path / "shots"
     try:
         wait_for_desk(screen, program)
@@ -151,6 +155,7 @@ def test_the_check_in_log_opens_scrolls_and_edits_on_a_demo_vault(
         # The page list has the focus at start: Down moves from Roster to Check-ins.
         # (Ctrl+2 would too, but with the list focused under xcb it does not: see report.)
         keyboard.press("Down")
+        wait_for_line(program, "loaded checkins")  # the page says its rows are on screen
         opened = settled(screen, scratch / "opened.png")
         # Into the log: a click on a row, then page down through several pages of it.
         keyboard.click(left + 300, top + 220)

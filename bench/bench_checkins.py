@@ -118,8 +118,8 @@ def run(scratch: Path) -> list[BenchRow]:
     from app.services.container import Services
     from app.tasks import TaskRunner
     from views.checkin_log_table_model import ROW_ROLE, CheckInLogTableModel, LogColumn
+    from views.checkin_log_view import configure_log_view, follow_scrolling
     from views.checkin_sparkline import SparklineDelegate
-    from views.pages.checkins_page import configure_log_view, follow_scrolling
 
     application = QApplication.instance() or QApplication(sys.argv[:1])
     vault = open_demo(FIVE_YEARS)

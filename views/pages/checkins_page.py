@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QScrollArea,
     QSplitter,
@@ -23,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.checkin_log import CheckInLogQuery, CheckInLogRow, LogSort
+from app.services.checkin_log import CheckInLogQuery, CheckInLogRow
 from app.services.checkins import CheckInDraft
 from app.services.enrollments import EnrollmentRow
 from app.services.ids import checkin_id
@@ -36,6 +33,7 @@ from views.checkin_log_table_model import (
     CheckInLogTableModel,
     LogColumn,
 )
+from views.checkin_log_view import configure_log_view, follow_scrolling, order_text
 from views.checkin_sparkline import SparklineDelegate
 from views.checkin_undo import SaveCheckInCommand
 from views.empty_state import EmptyState
@@ -47,61 +45,6 @@ if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
     from app.services.container import Services
     from app.tasks import TaskRunner
-
-WIDTHS = {
-    LogColumn.DATE: 162,
-    LogColumn.COHORT: 170,
-    LogColumn.PARTICIPANT: 100,
-    LogColumn.MOOD: 50,
-    LogColumn.TREND: 88,
-    LogColumn.CRAVING: 62,
-    LogColumn.SCOPE: 92,
-    LogColumn.FEELINGS: 140,
-    LogColumn.ACCOMPLISHMENTS: 230,
-    LogColumn.CHALLENGES: 210,
-}
-ORDER_WORDS = {
-    LogSort.SESSION_START: ("oldest sessions first", "newest sessions first"),
-    LogSort.MOOD: ("lowest moods first", "highest moods first"),
-    LogSort.CRAVING: ("weakest cravings first", "strongest cravings first"),
-    LogSort.SHARE_SCOPE: ("clinician-only last", "clinician-only first"),
-}
-PREFETCH_SCREENS = 3  # ask for the next page while this many screens of rows remain
-
-
-def configure_log_view(table: QTableView) -> None:
-    """The log's table as the page shows it (the benchmark measures this very view)."""
-    table.setObjectName("checkinLog")
-    table.setAccessibleName("Check-in log")
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)  # Tab leaves the log; arrows move in it
-    table.setWordWrap(False)
-    table.setTextElideMode(Qt.TextElideMode.ElideRight)
-    table.setAlternatingRowColors(True)
-    table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-    rows = table.verticalHeader()
-    rows.hide()
-    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
-    rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
-    header = table.horizontalHeader()
-    header.setSectionsMovable(False)
-    header.setHighlightSections(False)
-    header.setStretchLastSection(False)
-    for column, width in WIDTHS.items():
-        header.resizeSection(column, width)
-
-
-def follow_scrolling(table: QTableView, near_the_end: Callable[[], object]) -> None:
-    """Call ``near_the_end()`` whenever the view scrolls within a few screens of its end."""
-    bar = table.verticalScrollBar()
-
-    def on_scrolled(value: int) -> None:
-        if value >= bar.maximum() - PREFETCH_SCREENS * bar.pageStep():
-            near_the_end()
-
-    bar.valueChanged.connect(on_scrolled)
 
 
 class CheckInsPage(DeskPage):
@@ -438,17 +381,3 @@ class CheckInsPage(DeskPage):
 
     def _on_change_failed(self, error: Exception) -> None:
         self.status.setText(f"That could not be undone: {user_message(error)}")
-
-
-def order_text(query: CheckInLogQuery) -> str:
-    words = ORDER_WORDS.get(query.sort)
-    if words is not None:
-        return words[query.descending]
-    name = {
-        LogSort.COHORT: "cohort",
-        LogSort.PARTICIPANT: "name",
-        LogSort.EMOTION_WORDS: "feelings",
-        LogSort.ACCOMPLISHMENTS: "wins",
-        LogSort.CHALLENGES: "challenges",
-    }[query.sort]
-    return f"by {name}, {'Z to A' if query.descending else 'A to Z'}"

@@ -24,6 +24,7 @@ class BenchRow:
     max_ratio: float | None = None
     max_seconds: float | None = None
     note: str = ""
+    unit: str = "s"  # "s" for times; anything else (e.g. "MiB") is printed as a plain number
 
     @property
     def ratio(self) -> float | None:
@@ -63,6 +64,12 @@ def format_seconds(value: float | None) -> str:
     return f"{value:.2f} s"
 
 
+def format_value(value: float | None, unit: str) -> str:
+    if unit == "s" or value is None:
+        return format_seconds(value)
+    return f"{value:.1f} {unit}"
+
+
 def render(rows: list[BenchRow]) -> str:
     header = ("benchmark", "measured", "limit (same run)", "limit", "ratio", "bound", "ok")
     lines = [header]
@@ -71,14 +78,14 @@ def render(rows: list[BenchRow]) -> str:
         if row.max_ratio is not None:
             bounds.append(f"≤{row.max_ratio:g}×")
         if row.max_seconds is not None:
-            bounds.append(f"≤{format_seconds(row.max_seconds)}")
+            bounds.append(f"≤{format_value(row.max_seconds, row.unit)}")
         ratio = row.ratio
         lines.append(
             (
                 row.name,
-                format_seconds(row.seconds),
+                format_value(row.seconds, row.unit),
                 row.limit_name,
-                format_seconds(row.limit_seconds),
+                format_value(row.limit_seconds, row.unit),
                 "-" if ratio is None else f"{ratio:.2f}×",
                 ", ".join(bounds) or "-",
                 "yes" if row.passed else "NO",

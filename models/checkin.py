@@ -29,6 +29,10 @@ class CheckIn(SyncColumns, Base):
         Index("ix_checkin_session_participant", "session_id", "participant_id", unique=True),
         Index("ix_checkin_participant_recorded", "participant_id", "recorded_at"),
         Index("ix_checkin_recorded", "recorded_at"),
+        # The check-in log: counting live rows (by scope) and sorting by scope, mood, craving.
+        Index("ix_checkin_live_scope", "deleted", "share_scope"),
+        Index("ix_checkin_mood", "mood"),
+        Index("ix_checkin_craving", "craving"),
     )
 
     session_id: Mapped[uuid.UUID] = mapped_column(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Date, Integer, String, Text, Time
+from sqlalchemy import Date, Index, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, SyncColumns
@@ -77,3 +77,7 @@ class Cohort(SyncColumns, Base):
     end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     partner_contact_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     program_weeks: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+# The check-in log sorts by cohort name: rows in this order, ties by id.
+Index("ix_cohort_name", Cohort.name.collate("NOCASE"), Cohort.id)

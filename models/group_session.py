@@ -24,7 +24,12 @@ class GroupSession(SyncColumns, Base):
     """A cohort's meeting at ``scheduled_start`` (UTC) for ``planned_minutes``."""
 
     __tablename__ = "group_session"
-    __table_args__ = (Index("ix_group_session_cohort_start", "cohort_id", "scheduled_start"),)
+    __table_args__ = (
+        Index("ix_group_session_cohort_start", "cohort_id", "scheduled_start"),
+        # The check-in log's default order (newest session first) across every cohort;
+        # covering, so that paging and counting by date never read the table.
+        Index("ix_group_session_start", "scheduled_start", "id", "deleted", "cohort_id"),
+    )
 
     cohort_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cohort.id"), nullable=False)
     scheduled_start: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, String, Text
+from sqlalchemy import Date, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, SyncColumns
@@ -22,3 +22,7 @@ class Participant(SyncColumns, Base):
     pronouns: Mapped[str] = mapped_column(String(40), nullable=False, default="")
     recovery_start: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     clinician_notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+# The check-in log sorts by name across the whole program: rows in this order, ties by id.
+Index("ix_participant_name", Participant.display_name.collate("NOCASE"), Participant.id)

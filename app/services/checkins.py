@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.services import validation as check
 from app.services.context import ServiceContext
 from app.services.enrollments import require_member
-from app.services.errors import InvalidInput
+from app.services.errors import InvalidInput, NotFound
 from app.services.ids import checkin_id
 from app.services.lookup import live
 from models import CheckIn, Cohort, GroupSession, Participant, ShareScope
@@ -123,6 +123,14 @@ class CheckInService:
             require_member(db, participant_id, cohort.id)
             checkin = write(db, session_id, participant_id, cohort, values, self._context.now())
             return to_row(checkin, participant.display_name, session.scheduled_start)
+
+    def remove(self, session_id: uuid.UUID, participant_id: uuid.UUID) -> None:
+        """Tombstone the check-in (undoing a new one); recording it again revives it."""
+        with self._context.database.write() as db:
+            checkin = db.get(CheckIn, checkin_id(session_id, participant_id))
+            if checkin is None or checkin.deleted:
+                raise NotFound("The check-in")
+            checkin.deleted = True
 
     def history(self, participant_id: uuid.UUID, *, limit: int = 100) -> list[CheckInRow]:
         """A participant's check-ins, newest first."""

@@ -8,6 +8,7 @@ from app.services.accountability import AccountabilityService
 from app.services.agenda import AgendaService
 from app.services.attendance import AttendanceService
 from app.services.attendance_summary import AttendanceSummaryService
+from app.services.checkin_log import CheckInLogService
 from app.services.checkins import CheckInService
 from app.services.cohorts import CohortService
 from app.services.context import ServiceContext, current_user
@@ -40,6 +41,7 @@ class Services:
     attendance: AttendanceService
     attendance_summary: AttendanceSummaryService
     checkins: CheckInService
+    checkin_log: CheckInLogService
     goals: GoalService
     progress: ProgressService
     values: ValueService
@@ -66,6 +68,7 @@ class Services:
             attendance=AttendanceService(context),
             attendance_summary=AttendanceSummaryService(context),
             checkins=CheckInService(context),
+            checkin_log=CheckInLogService(context),
             goals=GoalService(context),
             progress=ProgressService(context),
             values=ValueService(context),

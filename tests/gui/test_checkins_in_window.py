@@ -1,0 +1,134 @@
+"""The Check-ins page inside the window: Edit ▸ Undo, a search hit opened, lock and restore."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from app.services.checkins import CheckInDraft
+from app.services.cohorts import CohortDraft
+from app.services.container import Services
+from app.services.participants import ParticipantDraft
+from app.services.search import HitKind, SearchHit
+from app.settings import LAST_PAGE, Settings
+from app.tasks import TaskRunner
+from models import ShareScope, Track
+from tests.gui.leaks import leaks
+from views.checkin_log_table_model import ROW_ROLE, LogColumn
+from views.cohort_switcher import CohortSwitcher
+from views.main_window import MainWindow
+from views.pages.checkins_page import CheckInsPage
+
+WAIT_MS = 10_000
+
+
+def open_window(
+    qtbot: QtBot, services: Services, settings: Settings, tasks: TaskRunner
+) -> tuple[MainWindow, CheckInsPage]:
+    settings.set(LAST_PAGE, "checkins")
+    window = MainWindow(settings, tasks)
+    qtbot.addWidget(window)
+    switcher = CohortSwitcher(services.cohorts, tasks, settings)
+    page = CheckInsPage(services, tasks)
+    window.install_desk(switcher, [page])
+    with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
+        switcher.reload()
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    return window, page
+
+
+def seed(services: Services) -> dict[str, uuid.UUID]:
+    cohort = services.cohorts.create(
+        CohortDraft(name="Harbor Evening", track=Track.SUBSTANCE_USE, timezone="UTC")
+    )
+    people = {}
+    for name in ("Ana Rivaldi", "Ben Okafor"):
+        person = services.participants.create(ParticipantDraft(display_name=name))
+        services.enrollments.enroll(person.id, cohort.id, start_date=dt.date(2026, 2, 1))
+        people[name] = person.id
+    sessions = services.sessions.schedule_weeks(cohort.id, dt.date(2026, 2, 2), 4)
+    for session in sessions:
+        services.checkins.record(
+            session.id, people["Ana Rivaldi"], CheckInDraft(mood=5, challenges="the landlord")
+        )
+    hidden = services.checkins.record(
+        sessions[0].id, people["Ben Okafor"],
+        CheckInDraft(mood=2, challenges="a secret for the clinician",
+                     share_scope=ShareScope.CLINICIAN),
+    )  # fmt: skip
+    return {**people, "cohort": cohort.id, "hidden": hidden.id}
+
+
+def rows(page: CheckInsPage) -> list[object]:
+    return [page.model.index(r, 0).data(ROW_ROLE) for r in range(page.model.rowCount())]
+
+
+def test_ctrl_z_in_the_window_undoes_a_check_in_saved_on_the_page(
+    qtbot: QtBot, services: Services, settings: Settings, tasks: TaskRunner
+) -> None:
+    ids = seed(services)
+    window, page = open_window(qtbot, services, settings, tasks)
+    form = page.form
+    qtbot.waitUntil(lambda: form.save_button.isEnabled(), timeout=WAIT_MS)
+    form.session.setCurrentIndex(form.session.count() - 1)  # the first session
+    qtbot.waitUntil(lambda: tasks.active_count == 0, timeout=WAIT_MS)
+    form.participant.setCurrentIndex(form.participant.findText("Ben Okafor ✓"))
+    qtbot.waitUntil(lambda: form.heading.text() == "Edit Ben Okafor’s check-in", timeout=WAIT_MS)
+    form.mood.setValue(4)
+    QTest.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.undo_action.isEnabled, timeout=WAIT_MS)
+    assert window.undo_action.text() == "&Undo edit of Ben Okafor’s check-in"
+    page.table.setFocus()
+    QTest.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: services.checkins.history(ids["Ben Okafor"])[-1].mood == 2, timeout=WAIT_MS
+    )
+
+
+def test_a_check_in_found_by_search_is_selected_in_its_persons_log(
+    qtbot: QtBot, services: Services, settings: Settings, tasks: TaskRunner
+) -> None:
+    ids = seed(services)
+    window, page = open_window(qtbot, services, settings, tasks)
+    hit = SearchHit(
+        HitKind.CHECK_IN, ids["hidden"], ids["Ben Okafor"], "Ben Okafor", ids["cohort"],
+        "Harbor Evening", "a secret…", None, True,
+    )  # fmt: skip
+    window.open_record(hit, "checkins")
+    qtbot.waitUntil(lambda: page.table.currentIndex().isValid(), timeout=WAIT_MS)
+    chosen = page.table.currentIndex().data(ROW_ROLE)
+    assert chosen.id == ids["hidden"]
+    assert page.filters.person.currentText() == "Ben Okafor"
+    assert {row.participant_name for row in rows(page)} == {"Ben Okafor"}  # type: ignore[attr-defined]
+
+
+def test_locking_leaves_nothing_and_unlocking_brings_the_log_back_in_its_order(
+    qtbot: QtBot, services: Services, settings: Settings, tasks: TaskRunner
+) -> None:
+    seed(services)
+    _window, page = open_window(qtbot, services, settings, tasks)
+    page.model.sort(LogColumn.MOOD, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: page.model.count == 13, timeout=WAIT_MS)  # 12 sessions + Ben
+    page.filters.search.setText("landlord")
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    QTest.keyClick(page.table, Qt.Key.Key_Return)  # the form shows a check-in
+    qtbot.waitUntil(lambda: page.form.heading.text().startswith("Edit"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: tasks.active_count == 0, timeout=WAIT_MS)
+
+    page.clear()  # as the lock controller does, after draining the task runner
+    secrets = ["Ana Rivaldi", "Ben Okafor", "landlord", "Harbor", "secret"]
+    assert leaks(page, secrets) == []
+    assert page.model.rowCount() == 0
+
+    page.restore(services)
+    with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
+        page.set_cohort(services.cohorts.list()[0])
+    query = page.model.query
+    assert query is not None and query.sort.value == "mood"  # the order was kept
+    qtbot.waitUntil(lambda: page.model.count == 13, timeout=WAIT_MS)

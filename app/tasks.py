@@ -283,6 +283,10 @@ class TaskRunner(QObject):
         self.cancel_all()
         return self._pool.waitForDone(timeout_ms)
 
+    def wait(self, timeout_ms: int = 10_000) -> bool:
+        """Wait for the work already handed to workers to end, cancelling nothing."""
+        return self._pool.waitForDone(timeout_ms)
+
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Cancel everything, refuse new work, wait for the workers; True when all ended.
 

@@ -77,7 +77,10 @@ class SerialLane(QObject):
         self._waiting = deque(j for j in self._waiting if j.coalesce != coalesce)
 
     def drain(self) -> None:
-        """Run every waiting job now, on this thread (only when quitting)."""
+        """Finish the running job, then run every waiting one now, on this thread (when
+        quitting or locking: the vault closes right after, and nothing typed may be lost)."""
+        if self._running is not None:
+            self._tasks.wait()  # it may be the draft just handed over: it must be written
         while self._waiting:
             job = self._waiting.popleft()
             try:

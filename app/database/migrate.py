@@ -47,8 +47,21 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema revision stored in the database (None for a new one).
+
+    Read with plain SQL rather than through Alembic's migration context: every unlock asks,
+    and compiling Alembic's query on a fresh engine costs more than the rest of an open.
+    """
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        table = connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+        if table is None:
+            return None
+        rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+        if len(rows) > 1:  # branches: let Alembic say which
+            return MigrationContext.configure(connection).get_current_revision()
+        return str(rows[0][0]) if rows else None
 
 
 def backup_copy(engine: Engine, destination: Path) -> None:

@@ -83,10 +83,11 @@ class UnlockedVault:
             raise
 
     def _device(self) -> tuple[str, str]:
-        with self.database.read() as session:
-            device = session.scalars(select(DeviceInfo)).first()
-            if device is not None:
-                return device.device_id, device.name
+        with self.database.engine.connect() as connection:
+            # Plain SQL: it runs at every unlock, and an ORM query compiles on a fresh engine.
+            found = connection.exec_driver_sql("SELECT device_id, name FROM device_info").first()
+            if found is not None:
+                return str(found[0]), str(found[1])
         with self.database.write() as session:
             device = DeviceInfo(
                 device_id=str(uuid.uuid4()),

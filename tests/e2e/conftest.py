@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import select
 import shutil
 import signal
@@ -82,8 +83,12 @@ class Screen:
         for line in tree.splitlines():
             start = line.find('"')
             end = line.find('":', start + 1)
-            if start != -1 and end != -1:
-                found[line[start + 1 : end]] = line.split()[0]
+            size = re.search(r"\)\s+(\d+)x(\d+)[+-]", line)
+            # Qt's 1x1 group-leader window carries the application's name too: skip it, or
+            # "Circlekeeper" would be found long before the main window shows.
+            if start == -1 or end == -1 or size is None or int(size[1]) * int(size[2]) <= 1:
+                continue
+            found[line[start + 1 : end]] = line.split()[0]
         return found
 
     def window_names(self) -> list[str]:

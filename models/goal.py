@@ -52,6 +52,7 @@ class Goal(SyncColumns, Base):
     __table_args__ = (
         Index("ix_goal_participant_status", "participant_id", "status"),
         Index("ix_goal_set_in_session", "set_in_session_id"),
+        Index("ix_goal_carried_from", "carried_from_id"),
     )
 
     participant_id: Mapped[uuid.UUID] = mapped_column(

@@ -23,15 +23,11 @@ from sqlalchemy import text
 from app.database.engine import CONNECTION_PRAGMAS
 from app.services.attendance_summary import AttendanceSummary
 from app.services.container import Services
-from app.services.demo.generator import DemoShape
 from app.vault.vault import read_key_file
-from bench.demo_cache import PASSPHRASE, cached_demo, open_demo
+from bench.demo_cache import FIVE_YEARS, PASSPHRASE, cached_demo, open_demo
 from bench.harness import BenchRow, timed
 
-TODAY = dt.date(2026, 3, 4)
-FIVE_YEARS = DemoShape(
-    cohorts=50, participants=10_000, weeks=260, seed=7, today=TODAY, actor="bench"
-)
+TODAY = FIVE_YEARS.today
 AT = dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC)
 QUERY_RUNS = 15
 DRAW_RUNS = 9

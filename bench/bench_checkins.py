@@ -23,7 +23,6 @@ and the generator's code) and shared with bench_attendance.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import statistics
 import sys
@@ -35,14 +34,10 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject
 
-from app.services.demo.generator import DemoShape
-from bench.demo_cache import open_demo
+from bench.demo_cache import FIVE_YEARS, open_demo
 from bench.harness import BenchRow
 
 # The same five-year program as bench_attendance, so that one cached vault serves both.
-FIVE_YEARS = DemoShape(
-    cohorts=50, participants=10_000, weeks=260, seed=7, today=dt.date(2026, 3, 4), actor="bench"
-)
 RUNS = 7
 SCROLL_STEPS = 9
 MEMORY_PAGES = 100

@@ -9,16 +9,12 @@ one should call it instead. ``python -m bench.bench_roster`` only builds the cac
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,58 +22,11 @@ from bench.harness import BenchRow, percentile, timed
 
 if TYPE_CHECKING:
     from app.services.container import Services
-    from app.vault.vault import UnlockedVault, VaultPaths
+    from app.vault.vault import UnlockedVault
 
-PASSPHRASE = "benchmark passphrase"  # throwaway vaults in a cache folder, never real data
-COHORTS, PARTICIPANTS, WEEKS, SEED = 50, 10_000, 260, 7
-TODAY = dt.date(2026, 3, 4)  # fixed, so the cached program never goes stale
 ACTOR = "bench"
 SAMPLES = 40
 PROFILE_LIMIT_SECONDS = 0.100
-
-
-def cache_folder() -> Path:
-    from app.database.migrate import head_revision
-
-    root = os.environ.get("CIRCLEKEEPER_BENCH_CACHE")
-    base = Path(root) if root else Path.home() / ".cache" / "circlekeeper-bench"
-    key = f"demo-c{COHORTS}-p{PARTICIPANTS}-w{WEEKS}-s{SEED}-{TODAY:%Y%m%d}-{ACTOR}"
-    return base / f"{key}-schema{head_revision()}"
-
-
-def five_year_demo(report: Callable[[str], None] = print) -> VaultPaths:
-    """The cached five-year demo vault, generated (atomically) on first use."""
-    from app.services.demo import generate_demo
-    from app.vault.keyfile import KdfParameters
-    from app.vault.vault import VaultPaths, create_vault
-
-    folder = cache_folder()
-    paths = VaultPaths(folder)
-    if paths.database.exists() and paths.key_file.exists():
-        return paths
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    report(f"generating {folder.name} (once; later runs reuse it) …")
-    scratch = Path(tempfile.mkdtemp(prefix=".partial-", dir=folder.parent))
-    cheap = KdfParameters(iterations=1, lanes=1, memory_kib=8 * 1024)  # nothing secret here
-    try:
-        vault = create_vault(VaultPaths(scratch / "vault"), PASSPHRASE, kdf=cheap).vault
-        try:
-            summary = generate_demo(
-                vault,
-                cohorts=COHORTS,
-                participants=PARTICIPANTS,
-                weeks=WEEKS,
-                seed=SEED,
-                today=TODAY,
-                actor=ACTOR,
-            )
-        finally:
-            vault.close()
-        (scratch / "vault").rename(folder)  # a half-written vault is never found
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    report(f"  {summary.checkins:,} check-ins in {summary.seconds:.0f} s")
-    return paths
 
 
 def sample_people(vault: UnlockedVault, count: int) -> list[uuid.UUID]:
@@ -215,10 +164,9 @@ def measure_window(
 
 def run(scratch: Path) -> list[BenchRow]:
     from app.services.container import Services
-    from app.vault.vault import unlock_with_passphrase
+    from bench.demo_cache import FIVE_YEARS, open_demo
 
-    paths = five_year_demo(lambda line: print(line, file=sys.stderr, flush=True))
-    vault = unlock_with_passphrase(paths, PASSPHRASE)
+    vault = open_demo(FIVE_YEARS)
     try:
         services = Services.for_vault(vault, actor=ACTOR)
         people = sample_people(vault, SAMPLES)
@@ -226,7 +174,3 @@ def run(scratch: Path) -> list[BenchRow]:
         return [data, *measure_window(services, people, data.limit_seconds)]
     finally:
         vault.close()
-
-
-if __name__ == "__main__":
-    print(five_year_demo().folder)

@@ -2,15 +2,14 @@
 
 Limits measured in the same run: reading the same rows with raw sqlcipher3 and writing them
 as JSON Lines, and reading JSON Lines back into an empty vault with raw ``executemany``.
-Bench data comes from ``bulk_program`` (rows in storage form, bulk-inserted like the demo
-generator does; ``app.services.demo`` was not on this branch yet).
+The data is the five-year demo (``bench.demo_cache``, generated once and reused), copied
+for each run; ``bulk_program`` remains for tests that need a quick synthetic program.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
 import shutil
 import time
@@ -18,10 +17,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
 from app.services.ids import attendance_id, checkin_id
 from app.sync.clock import pack
 from app.sync.schema import spec_by_name
 from app.vault.vault import UnlockedVault, VaultPaths, create_vault
+from bench.demo_cache import FIVE_YEARS
 from bench.harness import BenchRow
 
 PASSPHRASE = "bench passphrase for sync"
@@ -159,21 +161,37 @@ def _machine(folder: Path) -> tuple[UnlockedVault, Any]:
     return vault, (Services.for_vault(vault, actor="bench"), device_identity(vault.database))
 
 
+def _demo_copy(folder: Path) -> UnlockedVault:
+    """A private copy of the cached five-year demo (exporting writes peers' marks into it)."""
+    from app.vault.vault import unlock_with_passphrase
+    from bench.demo_cache import PASSPHRASE as DEMO_PASSPHRASE
+    from bench.demo_cache import cached_demo
+
+    source = cached_demo(FIVE_YEARS)
+    shutil.copytree(source.folder, folder)
+    return unlock_with_passphrase(VaultPaths(folder), DEMO_PASSPHRASE)
+
+
 def run(scratch: Path) -> list[BenchRow]:
     from app.services.checkins import CheckInDraft
+    from app.services.container import Services
     from app.sync import peers
     from app.sync.export import ExportRequest, export_bundle
     from app.sync.importer import import_bundle
+    from app.sync.keys import device_identity
     from models import AttendanceStatus
 
-    weeks = int(os.environ.get("BENCH_SYNC_WEEKS", "52"))
-    a, (services_a, device_a) = _machine(scratch / "a")
+    a = _demo_copy(scratch / "a")
+    services_a, device_a = Services.for_vault(a, actor="bench"), device_identity(a.database)
     b, (_services_b, device_b) = _machine(scratch / "b")
     raw_target, _ = _machine(scratch / "raw")
     peers.trust(a.database, device_b.card)
     peers.trust(b.database, device_a.card)
-    counts = bulk_program(a, cohorts=50, people_per_cohort=12, weeks=weeks)
-    rows = sum(counts.values())
+    with a.database.read() as db:
+        rows = sum(
+            int(db.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one())
+            for name in spec_by_name()
+        )
 
     jsonl = scratch / "jsonl"
     jsonl.mkdir()
@@ -190,11 +208,14 @@ def run(scratch: Path) -> list[BenchRow]:
     started = time.perf_counter()
     import_bundle(b.database, device_b, bundle.read_bytes(), actor="bench")
     full_import = time.perf_counter() - started
+    bundle.unlink()
 
     # One more week of a 12-person cohort, written through the services, then sent.
-    cohort = services_a.cohorts.list()[0]
-    people = [r.participant_id for r in services_a.progress.roster(cohort.id)]
-    week_start = dt.datetime(2025, 1, 6, 18, tzinfo=dt.UTC) + dt.timedelta(weeks=weeks)
+    cohort = next(c for c in services_a.cohorts.list() if c.active_members >= 10)
+    people = [r.participant_id for r in services_a.progress.roster(cohort.id)][:12]
+    week_start = dt.datetime.combine(
+        FIVE_YEARS.today + dt.timedelta(weeks=3), dt.time(18), tzinfo=dt.UTC
+    )
     for day in (0, 2, 4):
         session = services_a.sessions.schedule(cohort.id, week_start + dt.timedelta(days=day))
         for person in people:
@@ -210,7 +231,7 @@ def run(scratch: Path) -> list[BenchRow]:
     for vault in (a, b, raw_target):
         vault.close()
     shutil.rmtree(jsonl)
-    note = f"{rows:,} rows ({weeks} weeks of 50 cohorts of 12; BENCH_SYNC_WEEKS scales it)"
+    note = f"{rows:,} synced rows of the five-year demo (50 cohorts, 10,000 people, 260 weeks)"
     return [
         BenchRow("sync: full export", full_export, "rows → JSON Lines", raw_export, 5, note=note),
         BenchRow("sync: full import", full_import, "JSON Lines → raw executemany", raw_import, 5),

@@ -35,16 +35,14 @@ from app.vault.vault import (
     unlock_with_keychain,
     unlock_with_passphrase,
 )
+from bench.demo_cache import FIVE_YEARS
 from bench.harness import BenchRow, percentile, timed
 
 PASSPHRASE = "benchmark passphrase"  # throwaway vaults in scratch
 CHEAP_KDF = KdfParameters(iterations=1, lanes=1, memory_kib=8 * 1024)  # where unlocking isn't timed
-TODAY = dt.date(2026, 3, 4)
+TODAY = FIVE_YEARS.today
 CHECKIN_SAMPLES = 200
 MID_DEMO = DemoShape(cohorts=12, participants=1500, weeks=52, seed=7, today=TODAY, actor="bench")
-FIVE_YEARS = DemoShape(
-    cohorts=50, participants=10_000, weeks=260, seed=7, today=TODAY, actor="bench"
-)
 FIVE_YEAR_CHECKINS = 400_000
 
 

@@ -99,8 +99,10 @@ def describe(summary: DemoSummary) -> str:
         f"Demo program written in {summary.seconds:.1f} s: {summary.cohorts:,} cohorts, "
         f"{summary.participants:,} participants, {summary.enrollments:,} enrollments, "
         f"{summary.sessions:,} sessions, {summary.attendance:,} attendance marks, "
-        f"{summary.checkins:,} check-ins, {summary.goals:,} goals and "
-        f"{summary.goal_reviews:,} goal reviews."
+        f"{summary.checkins:,} check-ins, {summary.goals:,} goals, "
+        f"{summary.goal_reviews:,} goal reviews, {summary.values:,} values, "
+        f"{summary.partner_pairs:,} partner pairs and {summary.partner_contacts:,} partner "
+        "contacts."
     )
 
 

@@ -25,6 +25,7 @@ from sqlalchemy.dialects import sqlite
 from app.cli.demo_command import ProgressBar
 from app.services import integrity
 from app.services import validation as check
+from app.services.accountability.flags import FlagKind
 from app.services.attendance import OVERTIME_ALLOWANCE
 from app.services.container import Services
 from app.services.context import current_user
@@ -34,8 +35,10 @@ from app.services.errors import InvalidInput
 from app.services.goals import value_domain
 from app.services.ids import attendance_id, checkin_id
 from app.services.participants import ParticipantDraft
+from app.services.values import source_of
 from app.vault.vault import UnlockedVault, VaultPaths, create_vault
-from models import AttendanceStatus, Base, Track
+from models import AttendanceStatus, Base, ContactMethod, Track
+from models.value import ValueSource
 from tests.conftest import CHEAP_KDF, PASSPHRASE, REPO
 
 TODAY = dt.date(2026, 3, 4)  # a Wednesday
@@ -460,3 +463,78 @@ def test_a_closed_group_starts_a_cohort_each_cycle_and_keeps_to_its_dates(
         graduated = [s for s in stays if s.status.value == "graduated"]
         assert all(s.end_date == cohort.end_date for s in graduated)
         assert all(cohort.start_date <= s.start_date <= cohort.end_date for s in stays)
+
+
+# -- peer accountability: values, partners, contacts -----------------------------------------
+
+
+def test_everyone_names_two_to_four_values_ranked_from_one(
+    demo: tuple[UnlockedVault, DemoSummary],
+) -> None:
+    vault, summary = demo
+    ranks: dict[str, list[int]] = defaultdict(list)
+    for person, value, source, rank in rows(
+        vault, "SELECT participant_id, text, source, rank FROM value ORDER BY rank"
+    ):
+        assert check.text("text", value, max_length=60, required=True) == value
+        assert source_of(value) == (value, ValueSource(source))
+        ranks[person].append(rank)
+    assert len(ranks) == summary.participants
+    assert all(r == list(range(1, len(r) + 1)) and 2 <= len(r) <= 4 for r in ranks.values())
+    assert {"list", "own_words"} == {s for (s,) in rows(vault, "SELECT DISTINCT source FROM value")}
+
+
+def test_partners_are_members_of_the_cohort_and_never_doubly_paired(
+    demo: tuple[UnlockedVault, DemoSummary],
+) -> None:
+    vault, summary = demo
+    assert summary.partner_pairs > 0
+    stays: dict[tuple[str, str], list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for person, cohort, start, end in rows(
+        vault, "SELECT participant_id, cohort_id, start_date, end_date FROM enrollment"
+    ):
+        last = dt.date.fromisoformat(end) if end else dt.date.max
+        stays[person, cohort].append((dt.date.fromisoformat(start), last))
+    spans: dict[str, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for cohort, first, second, third, start, end in rows(
+        vault,
+        "SELECT cohort_id, first_id, second_id, third_id, start_date, end_date "
+        "FROM accountability_pair",
+    ):
+        assert third is None and first != second
+        begin = dt.date.fromisoformat(start)
+        until = dt.date.fromisoformat(end) if end else TODAY
+        assert begin <= until <= TODAY
+        for person in (first, second):
+            assert any(a <= begin and until <= b for a, b in stays[person, cohort])
+            assert all(until < a or b < begin for a, b in spans[person]), "paired twice at once"
+            spans[person].append((begin, until))
+
+
+def test_partners_log_contacts_within_their_pairing_and_some_fall_quiet(
+    demo: tuple[UnlockedVault, DemoSummary], demo_services: Services
+) -> None:
+    vault, summary = demo
+    assert summary.partner_contacts > summary.partner_pairs
+    for first, second, start, end, when, initiator, reached, method, note in rows(
+        vault,
+        "SELECT p.first_id, p.second_id, p.start_date, p.end_date, c.contact_date, "
+        "c.initiated_by_id, c.reached_id, c.method, c.note "
+        "FROM partner_contact c JOIN accountability_pair p ON p.id = c.pair_id",
+    ):
+        assert {initiator, reached} == {first, second}
+        assert start <= when < TODAY.isoformat() and (end is None or when <= end)
+        assert ContactMethod(method) and check.text("note", note, max_length=500) == note
+    # The engine finds pairs that have gone quiet, and the others in touch this week.
+    kinds = [
+        flag.kind
+        for cohort in demo_services.cohorts.list()
+        for flag in demo_services.accountability.evaluate_on(cohort.id, TODAY).flags
+    ]
+    assert FlagKind.NO_PARTNER_CONTACT in kinds
+    week_ago = (TODAY - dt.timedelta(days=7)).isoformat()
+    recent = rows(
+        vault,
+        f"SELECT count(DISTINCT pair_id) FROM partner_contact WHERE contact_date > '{week_ago}'",
+    )
+    assert recent[0][0] > kinds.count(FlagKind.NO_PARTNER_CONTACT) / 2

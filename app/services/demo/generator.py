@@ -16,6 +16,7 @@ from app.services.context import current_user
 from app.services.demo import phrases
 from app.services.demo.activity import CohortActivity
 from app.services.demo.cohorts import holidays, plan_cohorts
+from app.services.demo.partners import partner_rows, value_rows
 from app.services.demo.rows import (
     ConnectionSink,
     Row,
@@ -68,6 +69,9 @@ class DemoSummary:
     goals: int
     goal_reviews: int
     audit_events: int
+    values: int
+    partner_pairs: int
+    partner_contacts: int
     seconds: float
 
     @property
@@ -83,6 +87,9 @@ class DemoSummary:
             "goal": self.goals,
             "goal_review": self.goal_reviews,
             "audit_event": self.audit_events,
+            "value": self.values,
+            "accountability_pair": self.partner_pairs,
+            "partner_contact": self.partner_contacts,
         }
 
 
@@ -173,6 +180,9 @@ def generate_demo(
         goals=counts["goal"],
         goal_reviews=counts["goal_review"],
         audit_events=counts["audit_event"],
+        values=counts["value"],
+        partner_pairs=counts["accountability_pair"],
+        partner_contacts=counts["partner_contact"],
         seconds=time.perf_counter() - began,
     )
 
@@ -198,6 +208,7 @@ def build_rows(shape: DemoShape, sink: RowSink, progress: Progress | None = None
 
     sink.write("cohort", [p.row(next_version(), origin) for p in plans])
     sink.write("participant", _participant_rows(people, person_ids, shape, origin, next_version))
+    sink.write("value", value_rows(people, person_ids, shape.rng("values"), origin, next_version))
     sink.write("enrollment", _enrollment_rows(kept, person_ids, plan_rng, origin, next_version))
     report(PLANNING_SHARE)
 
@@ -218,6 +229,12 @@ def build_rows(shape: DemoShape, sink: RowSink, progress: Progress | None = None
         sink.write("checkin", rows.checkins)
         sink.write("goal", rows.goals)
         sink.write("goal_review", rows.reviews)
+        partners = partner_rows(
+            plan, by_cohort.get(plan.index, []), person_ids, shape.rng(f"partners/{plan.index}"),
+            shape.today, origin, next_version,
+        )  # fmt: skip
+        sink.write("accountability_pair", partners.pairs)
+        sink.write("partner_contact", partners.contacts)
         done_days += len(plan.days)
         report(PLANNING_SHARE + (1 - 2 * PLANNING_SHARE) * done_days / total_days)
 

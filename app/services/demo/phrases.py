@@ -203,6 +203,21 @@ OWN_VALUE_WORDS: Final = {
     "independence": "Handle my own appointments this week",
 }
 
+# Values a participant names in their own words (the standard list is ``app.services.values``).
+OWN_VALUES: Final = (
+    "being a good dad", "being a good mom", "showing up", "keeping my word", "peace of mind",
+    "being there for my kids", "staying clean for my family", "my dog", "making amends",
+    "getting my license back", "finishing school", "being someone people can count on",
+)  # fmt: skip
+
+# How partners' contacts between sessions went, in their words (most contacts carry no note).
+CONTACT_NOTES: Final = (
+    "Talked through a rough evening", "Quick check on the weekend plan", "Walked together",
+    "Reminded each other about group", "Shared a meeting schedule", "Coffee after work",
+    "Helped with a craving, stayed on the phone", "Sent a photo of the sunrise",
+    "Practiced what to say to family", "Compared notes on sleep",
+)  # fmt: skip
+
 BARRIERS: Final = (
     "got sick", "work ran late", "forgot until the weekend", "felt too low to start",
     "the kids were home all week", "ran out of time", "it rained every day",

@@ -27,8 +27,16 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "program_weeks",
     ),
     "participant": (*SYNC, "display_name", "pronouns", "recovery_start", "clinician_notes"),
+    "value": (*SYNC, "participant_id", "text", "source", "rank", "created_at"),
     "enrollment": (
         *SYNC, "participant_id", "cohort_id", "start_date", "end_date", "status", "reason", "note",
+    ),
+    "accountability_pair": (
+        *SYNC, "cohort_id", "first_id", "second_id", "third_id", "start_date", "end_date",
+    ),
+    "partner_contact": (
+        *SYNC, "pair_id", "contact_date", "initiated_by_id", "reached_id", "method", "note",
+        "recorded_at",
     ),
     "group_session": (
         *SYNC, "cohort_id", "scheduled_start", "planned_minutes", "status", "topic",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -30,7 +30,8 @@ class SnapshotTableModel(QAbstractTableModel, Generic[RowT]):
     """
 
     columns: ClassVar[type[enum.IntEnum]]
-    headers: ClassVar[dict[int, str]]
+    headers: ClassVar[Mapping[int, str] | Sequence[str]]  # by column number
+    header_tips: ClassVar[Mapping[int, str] | Sequence[str]] = ()  # header tooltips, if any
     numeric: ClassVar[frozenset[int]] = frozenset()  # right-aligned columns
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -73,6 +74,10 @@ class SnapshotTableModel(QAbstractTableModel, Generic[RowT]):
     def header_text(self, column: int) -> str:
         return self.headers[column]
 
+    def role_data(self, row: RowT, column: int, role: int) -> Any:
+        """Any other role (a background tint, an accessible description); None by default."""
+        return None
+
     # -- Qt's model API -----------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -95,7 +100,7 @@ class SnapshotTableModel(QAbstractTableModel, Generic[RowT]):
             return self.tooltip(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in self.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return self.role_data(row, column, role)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -104,6 +109,8 @@ class SnapshotTableModel(QAbstractTableModel, Generic[RowT]):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.header_text(section)
+        if role == Qt.ItemDataRole.ToolTipRole and section < len(self.header_tips):
+            return self.header_tips[section]
         if role == Qt.ItemDataRole.TextAlignmentRole and section in self.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -41,92 +41,67 @@ def rate_text(rate: float | None) -> str:
     return "—" if rate is None else f"{round(rate * 100)} %"
 
 
-class DueColumn(enum.IntEnum):
+class GoalColumn(enum.IntEnum):
     PERSON = 0
     GOAL = 1
     VALUE = 2
     SET_ON = 3
-    CARRIED = 4
+    LAST = 4  # what the table is about: times carried, or the goal's status
 
 
-class DueGoalsModel(SnapshotTableModel[BoardGoal]):
-    """Open goals set before the board's session: the report-back round's agenda."""
+class _GoalTableModel(SnapshotTableModel[BoardGoal]):
+    """One goal per row: person, goal, value, set on, and a last column of its own."""
 
-    columns = DueColumn
-    headers: ClassVar[dict[int, str]] = {
-        DueColumn.PERSON: "Person",
-        DueColumn.GOAL: "Goal",
-        DueColumn.VALUE: "Value",
-        DueColumn.SET_ON: "Set on",
-        DueColumn.CARRIED: "Carried",
-    }
+    columns = GoalColumn
 
     def display(self, row: BoardGoal, column: int) -> str:
         match column:
-            case DueColumn.PERSON:
+            case GoalColumn.PERSON:
                 return row.participant_name
-            case DueColumn.GOAL:
+            case GoalColumn.GOAL:
                 return row.text
-            case DueColumn.VALUE:
+            case GoalColumn.VALUE:
                 return row.value_domain
-            case DueColumn.SET_ON:
+            case GoalColumn.SET_ON:
                 return day_text(row.set_on)
             case _:
-                return carried_text(row.times_carried)
+                return self.last_text(row)
+
+    def last_text(self, row: BoardGoal) -> str:
+        raise NotImplementedError
 
     def sort_value(self, row: BoardGoal, column: int) -> Any:
-        if column == DueColumn.SET_ON:
+        if column == GoalColumn.SET_ON:
             return row.set_on.toordinal()
-        if column == DueColumn.CARRIED:
+        return super().sort_value(row, column)
+
+    def tooltip(self, row: BoardGoal, column: int) -> str | None:
+        return row.text if column == GoalColumn.GOAL else None
+
+
+class DueGoalsModel(_GoalTableModel):
+    """Open goals set before the board's session: the report-back round's agenda."""
+
+    headers = ("Person", "Goal", "Value", "Set on", "Carried")
+
+    def last_text(self, row: BoardGoal) -> str:
+        return carried_text(row.times_carried)
+
+    def sort_value(self, row: BoardGoal, column: int) -> Any:
+        if column == GoalColumn.LAST:
             return row.times_carried
         return super().sort_value(row, column)
 
-    def tooltip(self, row: BoardGoal, column: int) -> str | None:
-        return row.text if column == DueColumn.GOAL else None
 
-
-class WeekColumn(enum.IntEnum):
-    PERSON = 0
-    GOAL = 1
-    VALUE = 2
-    SET_ON = 3
-    STATUS = 4
-
-
-class WeekGoalsModel(SnapshotTableModel[BoardGoal]):
+class WeekGoalsModel(_GoalTableModel):
     """Goals set during the board's week, one row per goal, by person."""
 
-    columns = WeekColumn
-    headers: ClassVar[dict[int, str]] = {
-        WeekColumn.PERSON: "Person",
-        WeekColumn.GOAL: "Goal",
-        WeekColumn.VALUE: "Value",
-        WeekColumn.SET_ON: "Set on",
-        WeekColumn.STATUS: "Status",
-    }
+    headers = ("Person", "Goal", "Value", "Set on", "Status")
 
-    def display(self, row: BoardGoal, column: int) -> str:
-        match column:
-            case WeekColumn.PERSON:
-                return row.participant_name
-            case WeekColumn.GOAL:
-                return row.text
-            case WeekColumn.VALUE:
-                return row.value_domain
-            case WeekColumn.SET_ON:
-                return day_text(row.set_on)
-            case _:
-                status = STATUS_TEXT[row.status]
-                carried = carried_text(row.times_carried)
-                return f"{status} ({carried})" if carried else status
-
-    def sort_value(self, row: BoardGoal, column: int) -> Any:
-        if column == WeekColumn.SET_ON:
-            return row.set_on.toordinal()
-        return super().sort_value(row, column)
-
-    def tooltip(self, row: BoardGoal, column: int) -> str | None:
-        return row.text if column == WeekColumn.GOAL else None
+    def last_text(self, row: BoardGoal) -> str:
+        status = STATUS_TEXT[row.status]
+        carried = carried_text(row.times_carried)
+        return f"{status} ({carried})" if carried else status
 
 
 class CompletionColumn(enum.IntEnum):

@@ -28,7 +28,7 @@ from app.tasks import TaskRunner
 from views.field_message import FieldMessage
 from views.heading import heading_label, note_label, readable_path
 from views.sync.fingerprint_check import FingerprintCheck, fingerprint_label
-from views.sync.snapshot_table_model import PeerColumn, PeerTableModel
+from views.sync.table_models import PeerColumn, PeerTableModel
 from views.sync.wording import CARD_FILTER, sync_message
 
 

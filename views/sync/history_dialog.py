@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from app.services.sync_review import HistoryEntryRow, SyncReviewService
 from app.tasks import TaskRunner
 from views.heading import heading_label, note_label
-from views.sync.snapshot_table_model import HistoryColumn, HistoryTableModel
+from views.sync.table_models import HistoryColumn, HistoryTableModel
 from views.sync.wording import sync_message
 
 

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -30,7 +28,7 @@ from app.tasks import TaskCancelled, TaskControl, TaskRunner
 from views.field_message import FieldMessage
 from views.heading import heading_label, note_label, readable_path
 from views.sync.export_form import RecipientBox, ScopeBox
-from views.sync.task_panel import TaskPanel
+from views.sync.task_panel import TaskDialog, TaskPanel
 from views.sync.wording import (
     BUNDLE_FILTER,
     OperationCancelled,
@@ -59,7 +57,7 @@ def default_name(peer: str, today: dt.date) -> str:
     return f"circlekeeper-{slug}-{today.isoformat()}.ckb"
 
 
-class ExportDialog(QDialog):
+class ExportDialog(TaskDialog):
     """Asks whom a bundle is for, what it holds and where it goes; then writes it.
 
     Recipients: a trusted device (then "since the last exchange" is the default), an age
@@ -86,7 +84,6 @@ class ExportDialog(QDialog):
         self._folder = folder or Path(
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         )
-        self._cancel = threading.Event()
         self.file_dialog: QFileDialog | None = None
         self.destination_path: Path | None = None
 
@@ -261,26 +258,3 @@ class ExportDialog(QDialog):
             self.recipient.key.setFocus()
             return
         self.panel.show_failure(sync_message(error))
-
-    @Slot()
-    def _on_stop_clicked(self) -> None:
-        if self.panel.running:
-            self._cancel.set()
-            self.panel.cancelling("Cancelling…")
-        else:
-            self.reject()
-
-    # -- Qt overrides ---------------------------------------------------------------------
-
-    def reject(self) -> None:
-        if self.panel.running:  # Escape while writing asks to cancel, and waits for it
-            self._on_stop_clicked()
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.panel.running:
-            self._on_stop_clicked()
-            event.ignore()
-            return
-        super().closeEvent(event)

@@ -6,9 +6,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -25,7 +23,7 @@ from app.tasks import TaskControl, TaskRunner
 from views.field_message import FieldMessage
 from views.heading import heading_label, note_label, readable_path
 from views.sync.fingerprint_check import FingerprintCheck
-from views.sync.task_panel import TaskPanel
+from views.sync.task_panel import TaskDialog, TaskPanel
 from views.sync.wording import BUNDLE_FILTER, import_sentence, plural, sync_message
 
 VERIFIED_AT = 0.1  # decrypting and verifying take the first tenth of the bar, merging the rest
@@ -39,7 +37,7 @@ def stage_fraction(stage: str, done: int, total: int) -> float:
     return 1.0
 
 
-class ImportDialog(QDialog):
+class ImportDialog(TaskDialog):
     """Chooses a bundle, asks for its passphrase if it has one, and merges it.
 
     A bundle signed by a device this vault does not trust is refused at first (nothing is
@@ -51,6 +49,7 @@ class ImportDialog(QDialog):
 
     imported = Signal(object)
     review_requested = Signal()
+    cancelling_text = "Cancelling; nothing will be changed…"
 
     def __init__(
         self,
@@ -67,7 +66,6 @@ class ImportDialog(QDialog):
         self._folder = folder or Path(
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
         )
-        self._cancel = threading.Event()
         self._signer: UnknownSigner | None = None
         self._checked_path: Path | None = None
         self._needs_passphrase = False
@@ -292,26 +290,3 @@ class ImportDialog(QDialog):
     def _on_review_clicked(self) -> None:
         self.review_requested.emit()
         self.accept()
-
-    @Slot()
-    def _on_stop_clicked(self) -> None:
-        if self.panel.running:
-            self._cancel.set()
-            self.panel.cancelling("Cancelling; nothing will be changed…")
-        else:
-            self.reject()
-
-    # -- Qt overrides ---------------------------------------------------------------------
-
-    def reject(self) -> None:
-        if self.panel.running:  # Escape while merging asks to cancel, and waits for it
-            self._on_stop_clicked()
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.panel.running:
-            self._on_stop_clicked()
-            event.ignore()
-            return
-        super().closeEvent(event)

@@ -1,9 +1,22 @@
-"""The lower part of the export and import dialogs: progress, a stage, the outcome, two buttons."""
+"""The lower part of the export and import dialogs (progress, a stage, the outcome, two
+buttons), and the dialog they share: closing while the work runs asks it to cancel."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+import threading
+from typing import ClassVar
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from views.field_message import FieldMessage
 
@@ -108,3 +121,41 @@ class TaskPanel(QWidget):
         self.set_status("")
         self.progress.hide()
         self.stop_button.setEnabled(True)
+
+
+class TaskDialog(QDialog):
+    """A dialog whose ``panel`` runs one piece of work that ``_cancel`` asks to stop.
+
+    Cancel, Escape and the window's close button, while the work runs, ask it to cancel
+    (``cancelling_text`` says so) and keep the dialog open until it has; otherwise they close.
+    """
+
+    cancelling_text: ClassVar[str] = "Cancelling…"
+    panel: TaskPanel
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._cancel = threading.Event()
+
+    @Slot()
+    def _on_stop_clicked(self) -> None:
+        if self.panel.running:
+            self._cancel.set()
+            self.panel.cancelling(self.cancelling_text)
+        else:
+            self.reject()
+
+    # -- Qt overrides ---------------------------------------------------------------------
+
+    def reject(self) -> None:
+        if self.panel.running:
+            self._on_stop_clicked()
+            return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.panel.running:
+            self._on_stop_clicked()
+            event.ignore()
+            return
+        super().closeEvent(event)

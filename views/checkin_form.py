@@ -336,26 +336,8 @@ class CheckInForm(CheckInFields):
         else:
             self.general_message.show_message(user_message(error))
 
-    def _refuse(self, field: str, message: str) -> None:
-        self.messages[field].show_message(message)
-        self.fields[field].setFocus(Qt.FocusReason.OtherFocusReason)
-
     def _on_failed(self, error: Exception) -> None:
         self.general_message.show_message(user_message(error))
-
-    def _clear_messages(self) -> None:
-        for message in self.messages.values():
-            message.clear_message()
-        self.general_message.clear_message()
-
-    def _set_enabled(self, enabled: bool) -> None:
-        for widget in self.focus_chain():
-            widget.setEnabled(enabled)
-        self.sparkline.setEnabled(enabled)
-
-    def _show_cravings(self, shown: bool) -> None:
-        self.craving_label.setVisible(shown)
-        self._cells["craving"].setVisible(shown)
 
     def refresh_session(self) -> None:
         """Read who has checked in at the chosen session again (after an undo)."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from app.services.checkins import CheckInDraft
 from models import ShareScope
 from views.checkin_sparkline import MoodSparkline
-from views.field_message import FieldMessage
+from views.field_message import FieldMessage, add_field_row
 from views.heading import heading_label, note_label
 
 NOT_GIVEN = -1  # the spin boxes' "not given" value, shown as its special text
@@ -129,20 +129,8 @@ class CheckInFields(QWidget):
         *,
         focus: QWidget | None = None,
     ) -> QLabel:
-        target = focus or field
-        label = QLabel(text, self)
-        label.setBuddy(target)
-        target.setAccessibleName(name)
-        message = FieldMessage(target, self)
-        message.setObjectName(f"{key}Message")
-        cell = QWidget(self)
-        cell_layout = QVBoxLayout(cell)
-        cell_layout.setContentsMargins(0, 0, 0, 0)
-        cell_layout.setSpacing(2)
-        cell_layout.addWidget(field)
-        cell_layout.addWidget(message)
-        form.addRow(label, cell)
-        self.fields[key] = target
+        label, cell, message = add_field_row(form, text, field, key, name, self, focus=focus)
+        self.fields[key] = focus or field
         self.messages[key] = message
         self._cells[key] = cell
         return label

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 ERROR_ON_LIGHT = "#b42318"  # 6.4:1 on white
 ERROR_ON_DARK = "#ff8a80"  # 7.9:1 on the dark base
@@ -56,3 +56,34 @@ class FieldMessage(QLabel):
     @property
     def message(self) -> str:
         return self.text()
+
+
+def add_field_row(
+    form: QFormLayout,
+    label_text: str,
+    field: QWidget,
+    key: str,
+    name: str,
+    parent: QWidget,
+    *,
+    focus: QWidget | None = None,
+) -> tuple[QLabel, QWidget, FieldMessage]:
+    """A form row: a label, then ``field`` with its message (``{key}Message``) beneath it.
+
+    ``name`` is the accessible name of ``focus`` (default ``field``), which the label's
+    mnemonic focuses and the message describes. Returns the label, the cell and the message.
+    """
+    target = focus or field
+    label = QLabel(label_text, parent)
+    label.setBuddy(target)
+    target.setAccessibleName(name)
+    message = FieldMessage(target, parent)
+    message.setObjectName(f"{key}Message")
+    cell = QWidget(parent)
+    column = QVBoxLayout(cell)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(field)
+    column.addWidget(message)
+    form.addRow(label, cell)
+    return label, cell, message

@@ -30,7 +30,7 @@ from app.services.errors import InvalidInput
 from app.tasks import TaskRunner
 from models import AgeGroup, CohortType, LevelOfCare, Track
 from views.errors import user_message
-from views.field_message import FieldMessage
+from views.field_message import FieldMessage, add_field_row
 
 TRACKS = (
     ("Mental health", Track.MENTAL_HEALTH),
@@ -178,18 +178,7 @@ class NewCohortDialog(QDialog):
     def _add_row(
         self, form: QFormLayout, label_text: str, key: str, field: QWidget, name: str
     ) -> None:
-        label = QLabel(label_text, self)
-        label.setBuddy(field)
-        field.setAccessibleName(name)
-        message = FieldMessage(field, self)
-        message.setObjectName(f"{key}Message")
-        cell = QWidget(self)
-        cell_layout = QVBoxLayout(cell)
-        cell_layout.setContentsMargins(0, 0, 0, 0)
-        cell_layout.setSpacing(2)
-        cell_layout.addWidget(field)
-        cell_layout.addWidget(message)
-        form.addRow(label, cell)
+        _label, _cell, message = add_field_row(form, label_text, field, key, name, self)
         self.fields[key] = field
         self.messages[key] = message
 

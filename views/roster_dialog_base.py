@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from app.services.errors import InvalidInput
 from app.tasks import TaskRunner
 from views.errors import user_message
-from views.field_message import FieldMessage
+from views.field_message import FieldMessage, add_field_row
 from views.heading import heading_label, note_label
 
 
@@ -83,18 +83,7 @@ class RosterDialog(QDialog):
 
     def add_row(self, label_text: str, key: str, field: QWidget, name: str) -> QLabel:
         """A labelled field with its own message underneath; ``name`` is its accessible name."""
-        label = QLabel(label_text, self)
-        label.setBuddy(field)
-        field.setAccessibleName(name)
-        message = FieldMessage(field, self)
-        message.setObjectName(f"{key}Message")
-        cell = QWidget(self)
-        column = QVBoxLayout(cell)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(field)
-        column.addWidget(message)
-        self.form.addRow(label, cell)
+        label, _cell, message = add_field_row(self.form, label_text, field, key, name, self)
         self.fields[key] = field
         self.messages[key] = message
         return label

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.services.cohorts import weekly_minimum
 from app.services.context import ServiceContext
 from app.services.lookup import live
-from app.services.progress import week_start
+from app.services.progress import ATTENDED, week_start
 from models import (
     Attendance,
     AttendanceStatus,
@@ -29,7 +29,6 @@ from models import (
     SessionStatus,
 )
 
-ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY)
 HOURS_WEEKS = 6  # weeks in the weekly-hours chart, this one included
 WEEK = dt.timedelta(days=7)
 

@@ -1,11 +1,7 @@
 """A participant profile on the five-year demo: its data and its window against raw reads.
 
-The five-year demo (50 cohorts, 10,000 participants, 260 weeks, seed 7, ending on a fixed
-day) is generated once into ``$CIRCLEKEEPER_BENCH_CACHE`` (else ``~/.cache/circlekeeper-bench``)
-and reused. The folder is named as ``bench/demo_cache.py`` (attendance branch) names it, with
-the same passphrase, so both benchmarks share one vault; once that module is on main this
-one should call it instead. ``python -m bench.bench_roster`` only builds the cache.
-"""
+The five-year demo is the one ``bench.demo_cache.FIVE_YEARS`` describes, generated once
+into the bench cache and shared with the other five-year benchmarks."""
 
 from __future__ import annotations
 

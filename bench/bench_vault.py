@@ -23,7 +23,6 @@ from app.database.engine import CONNECTION_PRAGMAS, open_engine
 from app.database.migrate import upgrade
 from app.services.checkins import CheckInDraft
 from app.services.container import Services
-from app.services.demo import DemoSummary, generate_demo
 from app.services.demo.generator import DemoShape, build_rows
 from app.services.demo.rows import COLUMNS, RowSink, insert_sql, stamp
 from app.vault.keychain import Keychain
@@ -35,7 +34,7 @@ from app.vault.vault import (
     unlock_with_keychain,
     unlock_with_passphrase,
 )
-from bench.demo_cache import FIVE_YEARS
+from bench.demo_cache import FIVE_YEARS, generate
 from bench.harness import BenchRow, percentile, timed
 
 PASSPHRASE = "benchmark passphrase"  # throwaway vaults in scratch
@@ -162,7 +161,7 @@ def demo_against_raw(folder: Path) -> BenchRow:
     """``generate_demo`` into a fresh vault against raw executemany of exactly its rows."""
     vault = create_vault(VaultPaths(folder / "vault"), PASSPHRASE, kdf=CHEAP_KDF).vault
     try:
-        summary = _generate(vault, MID_DEMO)
+        summary = generate(vault, MID_DEMO)
     finally:
         vault.close()
     sink = RowSink()
@@ -188,22 +187,10 @@ def demo_against_raw(folder: Path) -> BenchRow:
     )
 
 
-def _generate(vault: UnlockedVault, shape: DemoShape) -> DemoSummary:
-    return generate_demo(
-        vault,
-        cohorts=shape.cohorts,
-        participants=shape.participants,
-        weeks=shape.weeks,
-        seed=shape.seed,
-        today=shape.today,
-        actor=shape.actor,
-    )
-
-
 def five_year_demo(folder: Path) -> BenchRow:
     vault = create_vault(VaultPaths(folder), PASSPHRASE, kdf=CHEAP_KDF).vault
     try:
-        summary = _generate(vault, FIVE_YEARS)
+        summary = generate(vault, FIVE_YEARS)
     finally:
         vault.close()
     enough = summary.checkins >= FIVE_YEAR_CHECKINS

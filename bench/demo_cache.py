@@ -13,7 +13,7 @@ from pathlib import Path
 from app import database
 from app.database.migrate import head_revision
 from app.services import demo
-from app.services.demo import generate_demo
+from app.services.demo import DemoSummary, generate_demo
 from app.services.demo.generator import DemoShape
 from app.vault.keyfile import KdfParameters
 from app.vault.vault import UnlockedVault, VaultPaths, create_vault, unlock_with_passphrase
@@ -54,6 +54,19 @@ def code_digest() -> str:
     return digest.hexdigest()[:10]
 
 
+def generate(vault: UnlockedVault, shape: DemoShape) -> DemoSummary:
+    """``shape``'s demo program written into the empty ``vault``."""
+    return generate_demo(
+        vault,
+        cohorts=shape.cohorts,
+        participants=shape.participants,
+        weeks=shape.weeks,
+        seed=shape.seed,
+        today=shape.today,
+        actor=shape.actor,
+    )
+
+
 def cached_demo(shape: DemoShape) -> VaultPaths:
     """The vault holding ``shape``'s demo, generated on first use (atomically) and then reused."""
     folder = cache_root() / cache_key(shape)
@@ -66,15 +79,7 @@ def cached_demo(shape: DemoShape) -> VaultPaths:
     try:
         vault = create_vault(VaultPaths(scratch / "vault"), PASSPHRASE, kdf=CHEAP_KDF).vault
         try:
-            generate_demo(
-                vault,
-                cohorts=shape.cohorts,
-                participants=shape.participants,
-                weeks=shape.weeks,
-                seed=shape.seed,
-                today=shape.today,
-                actor=shape.actor,
-            )
+            generate(vault, shape)
         finally:
             vault.close()
         (scratch / "vault").rename(folder)  # a half-written vault is never found

@@ -67,8 +67,6 @@ class _Pair:
     second: Stay
     start: dt.date
     end: dt.date | None = None
-    id: str = ""
-    contacts: list[Row] = field(default_factory=list)
 
 
 def _ongoing(stay: Stay, today: dt.date) -> bool:
@@ -123,7 +121,8 @@ def partner_rows(
             pair.end = min(pair.first.last, pair.second.last, today)
 
     result = PartnerRows()
-    for pair in sorted(pairs, key=lambda p: (p.start, p.first.person, p.second.person)):
+    yesterday = today - dt.timedelta(days=1)  # today's calls are not logged yet
+    for pair in pairs:  # in the order they began
         pair_id = random_uid(rng.getrandbits(128))
         first, second = person_ids[pair.first.person], person_ids[pair.second.person]
         result.pairs.append((
@@ -131,8 +130,8 @@ def partner_rows(
             day(pair.start), day(pair.end),
         ))  # fmt: skip
         result.contacts.extend(
-            _contacts(plan, pair_id, (first, second), pair.start, pair.end or today, today, rng,
-                      origin, next_version)
+            _contacts(plan, pair_id, (first, second), pair.start, min(pair.end or today, yesterday),
+                      rng, origin, next_version)
         )  # fmt: skip
     return result
 
@@ -142,17 +141,15 @@ def _contacts(
     pair_id: str,
     people: tuple[str, str],
     start: dt.date,
-    end: dt.date,
-    today: dt.date,
+    last: dt.date,
     rng: random.Random,
     origin: str,
     next_version: Callable[[], int],
 ) -> list[Row]:
-    """Contacts between ``start`` and ``end``: a pair's own pace, from barely to most days."""
+    """Contacts from ``start`` to ``last``: a pair's own pace, from barely to most days."""
     pace = rng.choice((0.3, 0.8, 1.5, 2.0, 2.5, 3.5))  # contacts a week
     methods = [m for m, _ in METHODS]
     weights = [w for _, w in METHODS]
-    last = min(end, today - dt.timedelta(days=1))  # today's calls are not logged yet
     rows: list[Row] = []
     current = start
     while current <= last:

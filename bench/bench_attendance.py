@@ -20,12 +20,12 @@ from pathlib import Path
 import sqlcipher3
 from sqlalchemy import text
 
-from app.database.engine import CONNECTION_PRAGMAS
 from app.services.attendance_summary import AttendanceSummary
 from app.services.container import Services
 from app.vault.vault import read_key_file
 from bench.demo_cache import FIVE_YEARS, PASSPHRASE, cached_demo, open_demo
 from bench.harness import BenchRow, timed
+from bench.raw import keyed_connection
 
 TODAY = FIVE_YEARS.today
 AT = dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC)
@@ -83,15 +83,8 @@ def raw_connection() -> Iterator[sqlcipher3.Connection]:
     """The cached demo opened with plain sqlcipher3, keyed and configured as the app does."""
     paths = cached_demo(FIVE_YEARS)
     key = read_key_file(paths).unwrap(PASSPHRASE)
-    connection = sqlcipher3.connect(str(paths.database), isolation_level=None)
-    try:
-        connection.execute("PRAGMA cipher_log_level = NONE")
-        connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        for pragma in CONNECTION_PRAGMAS:
-            connection.execute(pragma).fetchall()
+    with keyed_connection(paths.database, key) as connection:
         yield connection
-    finally:
-        connection.close()
 
 
 def data_query(

@@ -31,6 +31,7 @@ from app.tasks import TaskRunner
 from app.vault.vault import VaultPaths, create_vault
 from bench.engine_history import build
 from bench.harness import BenchRow, percentile
+from bench.raw import commit_times
 from views.live.check_in_card import CheckInCard
 from views.live.live_window import LiveRoundWindow
 
@@ -205,16 +206,7 @@ def run(scratch: Path) -> list[BenchRow]:
 
 def _raw_commits(vault: object) -> list[float]:
     raw = vault.database.engine.raw_connection()  # type: ignore[attr-defined]
-    times = []
     try:
-        cursor = raw.cursor()
-        for k in range(DRAFTS):
-            start = time.perf_counter()
-            cursor.execute("BEGIN IMMEDIATE")
-            cursor.execute("UPDATE device_info SET name = ?", (f"bench {k}",))
-            cursor.execute("COMMIT")
-            times.append(time.perf_counter() - start)
-        cursor.close()
+        return commit_times(raw, DRAFTS)
     finally:
         raw.close()
-    return times

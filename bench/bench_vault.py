@@ -19,7 +19,7 @@ from typing import Any
 import sqlcipher3
 from sqlalchemy import text
 
-from app.database.engine import CONNECTION_PRAGMAS, open_engine
+from app.database.engine import open_engine
 from app.database.migrate import upgrade
 from app.services.checkins import CheckInDraft
 from app.services.container import Services
@@ -36,6 +36,7 @@ from app.vault.vault import (
 )
 from bench.demo_cache import FIVE_YEARS, generate
 from bench.harness import BenchRow, percentile, timed
+from bench.raw import keyed_connection
 
 PASSPHRASE = "benchmark passphrase"  # throwaway vaults in scratch
 CHEAP_KDF = KdfParameters(iterations=1, lanes=1, memory_kib=8 * 1024)  # where unlocking isn't timed
@@ -63,15 +64,8 @@ def raw_database(path: Path) -> Iterator[sqlcipher3.Connection]:
     engine = open_engine(path, key, create=True)
     upgrade(engine, path)
     engine.dispose()
-    connection = sqlcipher3.connect(str(path), isolation_level=None)
-    try:
-        connection.execute("PRAGMA cipher_log_level = NONE")
-        connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        for pragma in CONNECTION_PRAGMAS:
-            connection.execute(pragma).fetchall()
+    with keyed_connection(path, key) as connection:
         yield connection
-    finally:
-        connection.close()
 
 
 # -- saving one check-in ------------------------------------------------------------------------

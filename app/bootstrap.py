@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app import __version__
@@ -115,7 +116,15 @@ def create_application() -> QApplication:
     existing = QApplication.instance()
     application = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     application.setStyle("Fusion")
+    application.setWindowIcon(application_icon())
     return application
+
+
+def application_icon() -> QIcon:
+    """The icon in ``resources/icons`` (every window, the task bar and the bundle show it)."""
+    from app.resources import resource_path
+
+    return QIcon(str(resource_path("icons", "circlekeeper.svg")))
 
 
 @dataclass(frozen=True, slots=True)

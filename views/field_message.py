@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
-ERROR_ON_LIGHT = "#b42318"  # 6.4:1 on white
-ERROR_ON_DARK = "#ff8a80"  # 7.9:1 on the dark base
+from views.theme import meaning
 
 
 class FieldMessage(QLabel):
@@ -23,10 +22,8 @@ class FieldMessage(QLabel):
         self.hide()
 
     def show_message(self, text: str) -> None:
-        window = self.palette().color(QPalette.ColorRole.Window)
-        colour = ERROR_ON_DARK if window.lightness() < 128 else ERROR_ON_LIGHT
         palette = self.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, QColor(colour))
+        palette.setColor(QPalette.ColorRole.WindowText, meaning(palette, "error"))
         self.setPalette(palette)
         self.setText(text)
         if self._field is not None:

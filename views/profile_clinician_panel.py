@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -22,8 +22,7 @@ from app.tasks import TaskRunner
 from views.errors import user_message
 from views.heading import heading_label, note_label
 from views.profile_models import clinician_tint
-
-BORDER = "#b35c00"  # the warm edge that says "not for the group", in both schemes
+from views.theme import meaning
 
 
 class ClinicianPanel(QFrame):
@@ -98,13 +97,14 @@ class ClinicianPanel(QFrame):
     def _tint(self) -> None:
         """The warm background and edge, for the palette in use (light or dark)."""
         tint = clinician_tint()
-        dark = tint.lightness() < 128
+        colours = QGuiApplication.palette()
+        edge = meaning(colours, "clinician_edge").name()
         self.setStyleSheet(
             f"QFrame#clinicianPanel {{ background-color: {tint.name()}; "
-            f"border: 1px solid {BORDER}; border-left: 5px solid {BORDER}; border-radius: 4px; }}"
+            f"border: 1px solid {edge}; border-left: 5px solid {edge}; border-radius: 4px; }}"
         )
         heading = self.heading.palette()
-        heading.setColor(QPalette.ColorRole.WindowText, QColor("#f0a040" if dark else BORDER))
+        heading.setColor(QPalette.ColorRole.WindowText, meaning(colours, "clinician_heading"))
         self.heading.setPalette(heading)
 
     def changeEvent(self, event: QEvent) -> None:

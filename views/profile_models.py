@@ -7,20 +7,19 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication
 
 from app.services.profile import DomainSummary, ProfileEvent
 from app.services.progress import TimelineKind
 from views.snapshot_table_model import ROW_ROLE, Index, SnapshotTableModel
+from views.theme import meaning
 
 CLINICIAN_ONLY = "Clinician only"
-CLINICIAN_TINT_LIGHT = "#fbeed5"  # warm, so clinician-only lines never pass for shared ones
-CLINICIAN_TINT_DARK = "#4a3b1f"
 
 
 def clinician_tint() -> QColor:
-    dark = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
-    return QColor(CLINICIAN_TINT_DARK if dark else CLINICIAN_TINT_LIGHT)
+    """Warm, so that clinician-only lines never pass for shared ones."""
+    return meaning(QGuiApplication.palette(), "clinician_tint")
 
 
 def long_time(at: Any) -> str:

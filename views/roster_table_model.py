@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from app.services.progress import RosterRow
 from models import EnrollmentStatus
 from views.roster_flags import RosterFlag
+from views.theme import meaning
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the whole RosterEntry
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a raw value that sorts as people expect
@@ -81,8 +82,6 @@ HEADERS = {
     Column.GOALS: ("Open goals", "Goals not yet reported back on"),
     Column.FLAGS: ("Flags", "Reasons to check in with someone (facilitators only)"),
 }
-FLAG_ON_LIGHT = "#a14a00"  # 6.2:1 on white
-FLAG_ON_DARK = "#f0a040"
 NOW_FIGURES = {Column.ATTENDANCE, Column.STREAK, Column.HOURS}
 NUMERIC = {Column.ATTENDANCE, Column.STREAK, Column.HOURS, Column.MOOD, Column.GOALS}
 NO_FLAGS = "Flags could not be worked out for this cohort just now; reload to try again."
@@ -179,8 +178,7 @@ def foreground(entry: RosterEntry, column: Column) -> QColor | None:
     if not entry.is_current:
         return palette.color(QPalette.ColorRole.PlaceholderText)
     if column is Column.FLAGS and entry.flags:
-        dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
-        return QColor(FLAG_ON_DARK if dark else FLAG_ON_LIGHT)
+        return meaning(palette, "flag")
     return None
 
 

@@ -22,7 +22,7 @@ from tests.e2e.conftest import (
     start_program,
     stop_program,
 )
-from views.theme import DARK, LIGHT, Role
+from views.theme import Role, scheme
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -130,8 +130,8 @@ def crop(png: bytes, box: Box) -> bytes:
 @pytest.mark.parametrize(
     ("theme", "name", "accent"),
     [
-        (Theme.LIGHT, "attendance.png", LIGHT[Role.Highlight]),
-        (Theme.DARK, "attendance-dark.png", DARK[Role.Highlight]),
+        (Theme.LIGHT, "attendance.png", scheme(False).roles[Role.Highlight]),
+        (Theme.DARK, "attendance-dark.png", scheme(True).roles[Role.Highlight]),
     ],
 )
 def test_attendance_page_on_a_demo_vault(

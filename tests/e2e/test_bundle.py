@@ -110,7 +110,11 @@ def test_the_bundle_carries_its_migrations_and_resources(bundle: Path) -> None:
     repository = REPO / "app" / "database" / "migrations"
     wanted = [repository / "env.py", repository / "script.py.mako"]
     wanted += sorted((repository / "versions").glob("*.py"))
-    wanted += [p for p in sorted((REPO / "resources").rglob("*")) if p.is_file()]
+    resources = [p for p in sorted((REPO / "resources").rglob("*")) if p.is_file()]
+    # What the window cannot start without: the icon and the palette.
+    assert REPO / "resources" / "icons" / "circlekeeper.svg" in resources
+    assert REPO / "resources" / "palette.json" in resources
+    wanted += resources
     missing = [
         str(p.relative_to(REPO)) for p in wanted if not (data / p.relative_to(REPO)).exists()
     ]

@@ -21,7 +21,7 @@ from tests.conftest import REPO
 from views.charts.calendar_heat_map import CalendarHeatMapChart, DayValue
 from views.charts.chart import Chart, ChartColours
 from views.charts.chart_panel import ChartPanel
-from views.theme import DARK, LIGHT, palette
+from views.theme import palette, scheme
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n"
 Role = palette(False).ColorRole
@@ -79,7 +79,7 @@ def test_a_chart_shows_its_message_until_it_draws(line: LineChart, qtbot: QtBot)
         line.set_points([(0, 1), (1, 3), (2, 2)])
     assert line.has_content and line.canvas is not None and line.canvas.isVisible()
     assert line.accessibleDescription() == "3 points"
-    assert to_hex(line.figure.get_facecolor()) == LIGHT[Role.Base]
+    assert to_hex(line.figure.get_facecolor()) == scheme(False).roles[Role.Base]
 
 
 def test_charts_follow_the_palette(line: LineChart, qtbot: QtBot) -> None:
@@ -87,10 +87,10 @@ def test_charts_follow_the_palette(line: LineChart, qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: line.has_content)
     with qtbot.waitSignal(line.drawn):
         line.setPalette(palette(True))
-    assert to_hex(line.figure.get_facecolor()) == DARK[Role.Base]
-    assert to_hex(line.figure.axes[0].lines[0].get_color()) == DARK[Role.Highlight]
+    assert to_hex(line.figure.get_facecolor()) == scheme(True).roles[Role.Base]
+    assert to_hex(line.figure.axes[0].lines[0].get_color()) == scheme(True).roles[Role.Highlight]
     colours = ChartColours.from_palette(palette(True))
-    assert colours.dark and colours.series[0] == DARK[Role.Highlight]
+    assert colours.dark and colours.series[0] == scheme(True).roles[Role.Highlight]
 
 
 def test_the_canvas_renders_at_the_device_pixel_ratio(line: LineChart, qtbot: QtBot) -> None:

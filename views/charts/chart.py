@@ -11,6 +11,8 @@ from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QSize, Qt, QTimer,
 from PySide6.QtGui import QColor, QFont, QHelpEvent, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedLayout, QToolTip, QWidget
 
+from views.theme import scheme
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -70,18 +72,15 @@ class ChartColours:
         accent = palette.color(Role.Highlight).name()
         # Okabe–Ito hues, darker on light backgrounds and lighter on dark ones, so that each
         # keeps at least 3:1 contrast against the background in both schemes.
-        others = (
-            ("#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#f0e442")
-            if dark
-            else ("#b35c00", "#00795a", "#a4477f", "#1f78a8", "#7a6d00")
-        )
+        colours = scheme(dark)
+        others = colours.series
         return cls(
             background=background.name(),
             text=text,
             muted=palette.color(Role.PlaceholderText).name(),
             grid=mix(background.name(), text, 0.16),
             accent=accent,
-            warning="#f0a040" if dark else "#b35c00",
+            warning=colours.meaning["warning"],
             series=(accent, *others),
             dark=dark,
         )

@@ -7,16 +7,14 @@ import html
 import uuid
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.services.accountability import FollowUpPrompt, ParticipantCard, RecordRef
 from app.services.accountability.calendar import short_date
 from views.heading import heading_label, note_label
+from views.theme import meaning
 
 # (light theme, dark theme): calm colours with at least 7:1 contrast on their background.
-FLAG_COLOURS = ("#9a3412", "#fdba74")  # amber-brown on white, light amber on the dark base
-PRIVATE_COLOURS = ("#6b21a8", "#d8b4fe")  # purple, light purple
 
 
 def _escape(text: str) -> str:
@@ -62,8 +60,9 @@ class AboutPanel(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(f"About {card.display_name}, for the facilitator")
         self._card, self._day = card, day
-        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-        self._flag_colour, self._private_colour = FLAG_COLOURS[dark], PRIVATE_COLOURS[dark]
+        colours = self.palette()
+        self._flag_colour = meaning(colours, "flag").name()
+        self._private_colour = meaning(colours, "private").name()
         layout = QVBoxLayout(self)
         layout.addWidget(heading_label("For you", self, scale=1.1))
         layout.addWidget(self._line("Last time", self._last_time()))

@@ -8,11 +8,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.accountability.calendar import WEEKDAYS
 from app.services.presenter import PresenterView
+from views.theme import presenter_colours
 
-BACKGROUND = "#f6f4ef"  # warm paper
-INK = "#1f2933"  # 14:1 on the background
-SOFT_INK = "#52606d"  # 6.1:1: those who have spoken
-ACCENT = "#1d4e89"  # the speaker: 8.3:1
 FOOTER = "Share what you want to share. What is said here stays here."
 
 
@@ -22,7 +19,7 @@ def _label(
     *,
     size: float,
     bold: bool = False,
-    colour: str = INK,
+    colour: str = "",
     wrap: bool = True,
 ) -> QLabel:
     label = QLabel(text, parent)
@@ -32,7 +29,7 @@ def _label(
     label.setFont(font)
     label.setWordWrap(wrap)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setStyleSheet(f"color: {colour}; background: transparent;")
+    label.setStyleSheet(f"color: {colour or presenter_colours().ink}; background: transparent;")
     label.setAccessibleName(text)
     return label
 
@@ -51,7 +48,8 @@ class PresenterWindow(QWidget):
         self.setObjectName("presenterWindow")
         self.setWindowTitle("Circlekeeper — group screen")
         self.setAccessibleName("Group screen")
-        self.setStyleSheet(f"QWidget#presenterWindow {{ background: {BACKGROUND}; }}")
+        paper = presenter_colours().background
+        self.setStyleSheet(f"QWidget#presenterWindow {{ background: {paper}; }}")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.resize(1100, 720)
         self._layout = QVBoxLayout(self)
@@ -69,6 +67,7 @@ class PresenterWindow(QWidget):
         self._layout.addWidget(self._content)
 
     def _build(self, view: PresenterView) -> QWidget:
+        ink = presenter_colours()
         page = QWidget(self)
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
@@ -77,7 +76,7 @@ class PresenterWindow(QWidget):
         date = f"{WEEKDAYS[day.weekday()]} {day.day} {day.strftime('%B')}"
         column.addWidget(_label(view.cohort_name, page, size=24, bold=True))
         subtitle = f"{date} · {view.topic}" if view.topic else date
-        column.addWidget(_label(subtitle, page, size=18, colour=SOFT_INK))
+        column.addWidget(_label(subtitle, page, size=18, colour=ink.soft_ink))
         body = QHBoxLayout()
         body.setSpacing(48)
         column.addLayout(body, 1)
@@ -91,10 +90,10 @@ class PresenterWindow(QWidget):
                 name += f" ({speaker.pronouns})"
             if speaker.speaking:
                 line = _label(
-                    f"▶ {number}. {name}", page, size=21, bold=True, colour=ACCENT, wrap=False
+                    f"▶ {number}. {name}", page, size=21, bold=True, colour=ink.accent, wrap=False
                 )
             elif speaker.done:
-                line = _label(f"✓ {number}. {name}", page, size=17, colour=SOFT_INK, wrap=False)
+                line = _label(f"✓ {number}. {name}", page, size=17, colour=ink.soft_ink, wrap=False)
             else:
                 line = _label(f"   {number}. {name}", page, size=17, wrap=False)
             order.addWidget(line)
@@ -113,8 +112,8 @@ class PresenterWindow(QWidget):
                 text = f"★ {milestone.display_name}: {milestone.text}"
                 side.addWidget(_label(text, page, size=17))
         else:
-            side.addWidget(_label("Every week here counts.", page, size=17, colour=SOFT_INK))
+            side.addWidget(_label("Every week here counts.", page, size=17, colour=ink.soft_ink))
         side.addStretch(1)
         body.addLayout(side, 1)
-        column.addWidget(_label(FOOTER, page, size=14, colour=SOFT_INK))
+        column.addWidget(_label(FOOTER, page, size=14, colour=ink.soft_ink))
         return page

@@ -6,13 +6,11 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.services.round_view import RoundView
-
-GENTLE_ON_LIGHT = "#9a3412"  # amber-brown, 7.1:1 on white
-GENTLE_ON_DARK = "#fdba74"  # light amber, 10:1 on the dark base
+from views.theme import meaning
 
 
 def clock_text(seconds: int) -> str:
@@ -66,11 +64,7 @@ class SpeakerTimer(QLabel):
         if over:
             text += " · time to gently wrap up"
         palette = self.palette()
-        if over:
-            dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-            colour = QColor(GENTLE_ON_DARK if dark else GENTLE_ON_LIGHT)
-        else:
-            colour = self._normal
+        colour = meaning(palette, "gentle") if over else self._normal
         palette.setColor(QPalette.ColorRole.WindowText, colour)
         self.setPalette(palette)
         self.setText(text)

@@ -36,11 +36,11 @@ from app import __version__
 from app.settings import AUTO_LOCK_MINUTES, Settings
 from app.tasks import TaskRunner
 from app.vault.location import data_dir
-from views.desk_controller import DeskController
 from views.errors import user_message
-from views.idle_watch import IdleWatch
-from views.main_window import MainWindow
-from views.session_watch import SessionWatch
+from views.shell.desk_controller import DeskController
+from views.shell.idle_watch import IdleWatch
+from views.shell.main_window import MainWindow
+from views.shell.session_watch import SessionWatch
 from views.theme import ThemeController
 
 if TYPE_CHECKING:
@@ -50,8 +50,8 @@ if TYPE_CHECKING:
     from app.vault.keychain import Keychain
     from app.vault.vault import UnlockedVault
     from views.live.launcher import LiveLauncher
-    from views.lock_controller import LockController
-    from views.pages.page import DeskPage
+    from views.shell.desk_page import DeskPage
+    from views.shell.lock_controller import LockController
     from views.sync.sync_actions import SyncActions
 
 log = logging.getLogger(__name__)
@@ -266,7 +266,7 @@ class Startup(QObject):
 
     def _ask_first_run(self) -> None:
         from app.vault.vault import VaultPaths, create_vault
-        from views.first_run_dialog import FirstRunDialog
+        from views.shell.first_run_dialog import FirstRunDialog
 
         paths, keychain = VaultPaths(self.folder), self._keychain
 
@@ -281,7 +281,7 @@ class Startup(QObject):
 
     def _ask_passphrase(self, note: str) -> None:
         from app.vault.vault import VaultPaths, unlock_with_passphrase
-        from views.unlock_dialog import UnlockDialog
+        from views.shell.unlock_dialog import UnlockDialog
 
         paths, keychain = VaultPaths(self.folder), self._keychain
         dialog = UnlockDialog(
@@ -317,11 +317,11 @@ class Startup(QObject):
         )
 
     def _install(self, opened: Opened) -> None:
-        from views.cohort_switcher import CohortSwitcher
-        from views.pages.attendance_page import AttendancePage
-        from views.pages.checkins_page import CheckInsPage
-        from views.pages.goals_page import GoalsPage
-        from views.pages.roster_page import RosterPage
+        from views.attendance.attendance_page import AttendancePage
+        from views.checkins.checkins_page import CheckInsPage
+        from views.goals.goals_page import GoalsPage
+        from views.roster.roster_page import RosterPage
+        from views.shell.cohort_switcher import CohortSwitcher
 
         self.opened = opened
         services, tasks = opened.services, self.tasks
@@ -355,8 +355,8 @@ class Startup(QObject):
         """The lock controller, its lock screen and the idle watch (once, with the desk)."""
         from PySide6.QtCore import QCoreApplication
 
-        from views.lock_controller import LockController
-        from views.lock_screen import LockScreen
+        from views.shell.lock_controller import LockController
+        from views.shell.lock_screen import LockScreen
 
         keychain, idle = self._keychain, self.idle
         if idle is None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlcipher3
 from sqlalchemy import text
 
-from app.services.attendance_summary import AttendanceSummary
+from app.services.attendance.summary import AttendanceSummary
 from app.services.container import Services
 from app.vault.vault import read_key_file
 from bench.demo_cache import FIVE_YEARS, PASSPHRASE, cached_demo, open_demo
@@ -128,7 +128,7 @@ def redraws(summary: AttendanceSummary) -> list[BenchRow]:
     from matplotlib.figure import Figure
     from PySide6.QtWidgets import QApplication
 
-    from views.attendance_chart_tabs import AttendanceChartTabs
+    from views.attendance.attendance_chart_tabs import AttendanceChartTabs
     from views.charts.chart import Chart
 
     application = QApplication.instance() or QApplication([])

@@ -108,13 +108,13 @@ def run(scratch: Path) -> list[BenchRow]:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from app.services import checkin_log_query as sql
-    from app.services.checkin_log import _ROW_SQL, CheckInLogQuery
+    from app.services.checkin_log import query as sql
+    from app.services.checkin_log.service import _ROW_SQL, CheckInLogQuery
     from app.services.container import Services
     from app.tasks import TaskRunner
-    from views.checkin_log_table_model import ROW_ROLE, CheckInLogTableModel, LogColumn
-    from views.checkin_log_view import configure_log_view, follow_scrolling
-    from views.checkin_sparkline import SparklineDelegate
+    from views.checkins.checkin_log_table_model import ROW_ROLE, CheckInLogTableModel, LogColumn
+    from views.checkins.checkin_log_view import configure_log_view, follow_scrolling
+    from views.checkins.checkin_sparkline import SparklineDelegate
 
     application = QApplication.instance() or QApplication(sys.argv[:1])
     vault = open_demo(FIVE_YEARS)
@@ -287,7 +287,7 @@ def measure_memory(services: Any, tasks: Any, query: Any, wait: Callable[..., No
     """Peak Python allocation growth (MiB) while the model opens and loads 100 pages."""
     from PySide6.QtCore import QModelIndex
 
-    from views.checkin_log_table_model import CheckInLogTableModel
+    from views.checkins.checkin_log_table_model import CheckInLogTableModel
 
     tracemalloc.start()
     try:

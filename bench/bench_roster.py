@@ -112,7 +112,7 @@ def measure_window(
     from PySide6.QtWidgets import QApplication
 
     from app.tasks import TaskRunner
-    from views.profile_window import ProfileWindow
+    from views.profile.profile_window import ProfileWindow
 
     application = QApplication.instance() or QApplication(sys.argv[:1])
     tasks = TaskRunner()

@@ -21,10 +21,10 @@ from sqlalchemy import text
 
 from app.database.engine import open_engine
 from app.database.migrate import upgrade
+from app.demo.generator import DemoShape, build_rows
+from app.demo.rows import COLUMNS, RowSink, insert_sql, stamp
 from app.services.checkins import CheckInDraft
 from app.services.container import Services
-from app.services.demo.generator import DemoShape, build_rows
-from app.services.demo.rows import COLUMNS, RowSink, insert_sql, stamp
 from app.vault.keychain import Keychain
 from app.vault.keyfile import KdfParameters, KeyFile
 from app.vault.vault import (

@@ -10,11 +10,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from app import database
+from app import database, demo
 from app.database.migrate import head_revision
-from app.services import demo
-from app.services.demo import DemoSummary, generate_demo
-from app.services.demo.generator import DemoShape
+from app.demo import DemoSummary, generate_demo
+from app.demo.generator import DemoShape
 from app.vault.keyfile import KdfParameters
 from app.vault.vault import UnlockedVault, VaultPaths, create_vault, unlock_with_passphrase
 

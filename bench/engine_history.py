@@ -3,7 +3,7 @@
 Stays of 8 to 14 weeks, three 3-hour sessions a week, ~85 % attendance, a check-in at every
 attended session, a weekly goal reviewed at the next session, values, partner pairs every
 two weeks with contacts, and a peer leader at every session. Deterministic from ``seed``.
-(When ``app.services.demo.generate_demo`` lands, this can become a call to it.)
+(When ``app.demo.generate_demo`` lands, this can become a call to it.)
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ class Attendance(SyncColumns, Base):
             "minutes_attended",
             "deleted",
         ),
-        # Covers the attendance charts' per-session tally (app.services.attendance_summary):
+        # Covers the attendance charts' per-session tally (app.services.attendance.summary):
         # a cohort's five years of marks are counted from this index alone.
         Index(
             "ix_attendance_session_cover",

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 
 from app.cli.common import EXIT_OK, add_passphrase_file_option, open_vault, services_for
-from app.services.agenda_markdown import render
+from app.services.agenda.markdown import render
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

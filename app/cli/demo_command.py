@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import TextIO
 
 from app.cli.common import EXIT_OK, add_passphrase_file_option, open_vault
-from app.services.demo import DemoSummary, generate_demo
-from app.services.demo.generator import LIMITS
+from app.demo import DemoSummary, generate_demo
+from app.demo.generator import LIMITS
 
 BAR_WIDTH = 30
 

@@ -5,24 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.services.accountability import AccountabilityService
-from app.services.agenda import AgendaService
-from app.services.attendance import AttendanceService
-from app.services.attendance_summary import AttendanceSummaryService
-from app.services.checkin_log import CheckInLogService
+from app.services.agenda.service import AgendaService
+from app.services.attendance.service import AttendanceService
+from app.services.attendance.summary import AttendanceSummaryService
+from app.services.checkin_log.service import CheckInLogService
 from app.services.checkins import CheckInService
 from app.services.cohorts import CohortService
 from app.services.context import ServiceContext, current_user
 from app.services.enrollments import EnrollmentService
 from app.services.exchange import ExchangeService
-from app.services.goal_board import GoalBoardService
-from app.services.goals import GoalService
+from app.services.goals.board import GoalBoardService
+from app.services.goals.service import GoalService
 from app.services.participants import ParticipantService
 from app.services.partners import PartnerService
 from app.services.profile import ProfileService
 from app.services.program_settings import ProgramSettingsService
 from app.services.progress import ProgressService
-from app.services.round import RoundService
-from app.services.round_entries import RoundEntryService
+from app.services.round.entries import RoundEntryService
+from app.services.round.service import RoundService
 from app.services.search import SearchService
 from app.services.sessions import SessionService
 from app.services.sync_review import SyncReviewService

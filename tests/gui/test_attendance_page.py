@@ -23,9 +23,9 @@ from app.services.sessions import SessionRow
 from app.tasks import TaskRunner
 from models import AttendanceStatus, SessionStatus
 from tests.gui.conftest import unnamed_controls
-from views.attendance_below_minimum_model import BelowColumn
-from views.attendance_grid_model import GridRole
-from views.pages.attendance_page import AttendancePage
+from views.attendance.attendance_below_minimum_model import BelowColumn
+from views.attendance.attendance_grid_model import GridRole
+from views.attendance.attendance_page import AttendancePage
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n"
 MONDAY = dt.date(2026, 3, 2)  # the fixture clock's day, 17:00 UTC; sessions start at 18:00

@@ -31,13 +31,13 @@ from app.vault.vault import VaultPaths, create_vault
 from models import ReviewOutcome
 from tests.conftest import CHEAP_KDF, PASSPHRASE
 from tests.gui.leaks import leaks
-from views.desk_controller import DeskController
-from views.idle_watch import IdleWatch
-from views.lock_screen import LockScreen
-from views.main_window import MainWindow
-from views.pages.goals_page import GoalsPage
-from views.search_dialog import SearchDialog
-from views.session_watch import SessionWatch
+from views.goals.goals_page import GoalsPage
+from views.shell.desk_controller import DeskController
+from views.shell.idle_watch import IdleWatch
+from views.shell.lock_screen import LockScreen
+from views.shell.main_window import MainWindow
+from views.shell.search_dialog import SearchDialog
+from views.shell.session_watch import SessionWatch
 from views.theme import ThemeController
 
 SECRETS = ["Ana Rivaldi", "Ben Okafor", "Finish the quilt", "no fabric", "landlord", "Harbor"]
@@ -348,7 +348,7 @@ def test_the_systems_screen_lock_locks_the_window_unless_turned_off(
 def test_a_lock_closes_profile_and_sync_windows_and_unlock_brings_sync_back(
     qtbot: QtBot, make_desk: MakeDesk
 ) -> None:
-    from views.pages.roster_page import RosterPage
+    from views.roster.roster_page import RosterPage
 
     desk = make_desk()
     roster = next(p for p in desk.window.pages if isinstance(p, RosterPage))
@@ -392,6 +392,6 @@ def wait_until_it_shows_data(qtbot: QtBot, widget: QWidget) -> None:
 
 
 def _first_id(roster: Any) -> Any:
-    from views.roster_table_model import ROW_ROLE
+    from views.roster.roster_table_model import ROW_ROLE
 
     return roster.model.index(0, 0).data(ROW_ROLE).row.participant_id

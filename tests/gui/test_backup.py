@@ -14,8 +14,8 @@ from app.tasks import TaskRunner
 from app.vault.vault import UnlockedVault, VaultPaths, unlock_with_passphrase
 from models import AuditAction, AuditEvent
 from tests.conftest import PASSPHRASE
-from views.desk_controller import DeskController
-from views.main_window import MainWindow
+from views.shell.desk_controller import DeskController
+from views.shell.main_window import MainWindow
 from views.theme import ThemeController
 
 

@@ -15,7 +15,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
-from app.services.checkin_log import (
+from app.demo import generate_demo
+from app.services.checkin_log.service import (
     CheckInLogPage,
     CheckInLogQuery,
     CheckInLogService,
@@ -23,12 +24,11 @@ from app.services.checkin_log import (
     LogSort,
 )
 from app.services.container import Services
-from app.services.demo import generate_demo
 from app.tasks import TaskRunner
 from app.vault.vault import UnlockedVault, VaultPaths, create_vault
 from models import ShareScope
 from tests.conftest import CHEAP_KDF, PASSPHRASE
-from views.checkin_log_table_model import (
+from views.checkins.checkin_log_table_model import (
     ROW_ROLE,
     SORT_ROLE,
     TREND_ROLE,

@@ -18,10 +18,10 @@ from app.settings import LAST_PAGE, Settings
 from app.tasks import TaskRunner
 from models import ShareScope, Track
 from tests.gui.leaks import leaks
-from views.checkin_log_table_model import ROW_ROLE, LogColumn
-from views.cohort_switcher import CohortSwitcher
-from views.main_window import MainWindow
-from views.pages.checkins_page import CheckInsPage
+from views.checkins.checkin_log_table_model import ROW_ROLE, LogColumn
+from views.checkins.checkins_page import CheckInsPage
+from views.shell.cohort_switcher import CohortSwitcher
+from views.shell.main_window import MainWindow
 
 WAIT_MS = 10_000
 

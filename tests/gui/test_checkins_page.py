@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from app.services.checkin_log import CheckInLogQuery, CheckInLogRow
+from app.services.checkin_log.service import CheckInLogQuery, CheckInLogRow
 from app.services.checkins import CheckInDraft
 from app.services.cohorts import CohortDraft, CohortRow
 from app.services.container import Services
@@ -28,9 +28,9 @@ from app.services.sessions import SessionRow
 from app.tasks import TaskRunner
 from models import ShareScope, Track
 from tests.gui.conftest import unnamed_controls
-from views.checkin_log_filters import index_of
-from views.checkin_log_table_model import ROW_ROLE, LogColumn
-from views.pages.checkins_page import CheckInsPage
+from views.checkins.checkin_log_filters import index_of
+from views.checkins.checkin_log_table_model import ROW_ROLE, LogColumn
+from views.checkins.checkins_page import CheckInsPage
 
 WAIT_MS = 10_000
 

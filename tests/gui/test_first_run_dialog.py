@@ -23,8 +23,8 @@ from app.vault.vault import (
     unlock_with_passphrase,
 )
 from tests.gui.conftest import MemoryKeyring, unnamed_controls
-from views import first_run_dialog
-from views.first_run_dialog import FirstRunDialog
+from views.shell import first_run_dialog
+from views.shell.first_run_dialog import FirstRunDialog
 
 PASSPHRASE = "lantern orchard seventeen"
 
@@ -169,8 +169,8 @@ def test_the_demo_path_runs_the_generator_with_progress_on_the_new_vault(
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("app.services.demo") is None,
-    reason="app.services.demo (the demo generator) is not in this branch yet",
+    importlib.util.find_spec("app.demo") is None,
+    reason="app.demo (the demo generator) is not in this branch yet",
 )
 def test_explore_a_demo_program_fills_the_new_vault(
     qtbot: QtBot, dialog: FirstRunDialog, paths: VaultPaths

@@ -20,8 +20,8 @@ from app.tasks import TaskRunner
 from models import GoalStatus, ReviewOutcome
 from tests.gui.conftest import check_model, unnamed_controls
 from tests.gui.leaks import leaks
-from views.pages.goal_models import HistoryColumn
-from views.pages.goals_page import GoalsPage
+from views.goals.goal_models import HistoryColumn
+from views.goals.goals_page import GoalsPage
 
 ANA, BEN = "Ana Rivaldi", "Ben Okafor"
 

@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from views.idle_watch import IdleWatch
+from views.shell.idle_watch import IdleWatch
 
 
 class Clock:

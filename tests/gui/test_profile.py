@@ -26,8 +26,8 @@ from app.services.participants import ParticipantDraft
 from app.tasks import TaskRunner
 from models import AttendanceStatus, EnrollmentStatus, ReviewOutcome, ShareScope, Track
 from tests.gui.conftest import unnamed_controls
-from views.profile_models import CLINICIAN_ONLY, TimelineColumn
-from views.profile_window import ProfileWindow
+from views.profile.profile_models import CLINICIAN_ONLY, TimelineColumn
+from views.profile.profile_window import ProfileWindow
 
 NOTES = "NOTES-MARKER: safety plan reviewed with prescriber"
 PRIVATE = "PRIVATE-MARKER: a lapse on Saturday"

@@ -20,11 +20,11 @@ from app.services.progress import RosterRow
 from app.tasks import TaskRunner
 from models import AttendanceStatus, EnrollmentStatus, Track
 from tests.gui.conftest import unnamed_controls
-from views.pages.roster_page import RosterPage
-from views.roster_flags import no_flags
-from views.roster_person_dialog import AddPersonDialog, EditPersonDialog
-from views.roster_stay_dialogs import EndStayDialog, MoveDialog
-from views.roster_table_model import (
+from views.roster.roster_flags import no_flags
+from views.roster.roster_page import RosterPage
+from views.roster.roster_person_dialog import AddPersonDialog, EditPersonDialog
+from views.roster.roster_stay_dialogs import EndStayDialog, MoveDialog
+from views.roster.roster_table_model import (
     NO_FLAGS,
     ROW_ROLE,
     SORT_ROLE,

@@ -20,15 +20,15 @@ from app.settings import Settings
 from app.tasks import TaskRunner
 from models import ShareScope
 from tests.gui.conftest import check_model, unnamed_controls
-from views.cohort_switcher import CohortSwitcher
-from views.desk_controller import DeskController
-from views.main_window import MainWindow
-from views.pages.attendance_page import AttendancePage
-from views.pages.checkins_page import CheckInsPage
-from views.pages.goals_page import GoalsPage
-from views.pages.page import DeskPage
-from views.pages.roster_page import RosterPage
-from views.search_dialog import CLINICIAN_MARK, SearchColumn, SearchDialog
+from views.attendance.attendance_page import AttendancePage
+from views.checkins.checkins_page import CheckInsPage
+from views.goals.goals_page import GoalsPage
+from views.roster.roster_page import RosterPage
+from views.shell.cohort_switcher import CohortSwitcher
+from views.shell.desk_controller import DeskController
+from views.shell.desk_page import DeskPage
+from views.shell.main_window import MainWindow
+from views.shell.search_dialog import CLINICIAN_MARK, SearchColumn, SearchDialog
 from views.theme import ThemeController
 
 

@@ -21,9 +21,9 @@ from app.settings import (
 )
 from app.tasks import TaskRunner
 from tests.gui.conftest import unnamed_controls
-from views.desk_controller import DeskController
-from views.idle_watch import IdleWatch
-from views.main_window import MainWindow
+from views.shell.desk_controller import DeskController
+from views.shell.idle_watch import IdleWatch
+from views.shell.main_window import MainWindow
 from views.theme import ThemeController
 
 

@@ -19,9 +19,9 @@ from app.vault.keychain import Keychain
 from app.vault.vault import VaultPaths, create_vault
 from models import AuditAction, AuditEvent
 from tests.gui.conftest import MemoryKeyring
-from views.first_run_dialog import FirstRunDialog
-from views.main_window import MainWindow
-from views.unlock_dialog import UnlockDialog
+from views.shell.first_run_dialog import FirstRunDialog
+from views.shell.main_window import MainWindow
+from views.shell.unlock_dialog import UnlockDialog
 
 PASSPHRASE = "lantern orchard seventeen"
 

@@ -16,7 +16,7 @@ from app.tasks import TaskRunner
 from tests.gui.conftest import unnamed_controls
 from tests.gui.sync_support import click, devices, grab, pick_file, tick
 from tests.unit.test_sync_support import Machine
-from views.main_window import MainWindow
+from views.shell.main_window import MainWindow
 from views.sync.device_dialog import DeviceDialog, TrustPeerDialog
 from views.sync.sync_actions import SyncActions, install_sync
 

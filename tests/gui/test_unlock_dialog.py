@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.tasks import TaskRunner
 from app.vault.vault import UnlockedVault, VaultPaths, create_vault, unlock_with_passphrase
 from tests.gui.conftest import unnamed_controls
-from views.unlock_dialog import UnlockDialog
+from views.shell.unlock_dialog import UnlockDialog
 
 PASSPHRASE = "lantern orchard seventeen"
 

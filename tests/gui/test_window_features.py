@@ -18,13 +18,13 @@ from app.settings import LAST_PAGE, Settings
 from app.tasks import TaskRunner
 from models import ReviewOutcome
 from tests.gui.conftest import unnamed_controls
-from views.cohort_switcher import CohortSwitcher
-from views.main_window import MainWindow
-from views.pages.attendance_page import AttendancePage
-from views.pages.checkins_page import CheckInsPage
-from views.pages.goals_page import GoalsPage
-from views.pages.page import DeskPage
-from views.pages.roster_page import RosterPage
+from views.attendance.attendance_page import AttendancePage
+from views.checkins.checkins_page import CheckInsPage
+from views.goals.goals_page import GoalsPage
+from views.roster.roster_page import RosterPage
+from views.shell.cohort_switcher import CohortSwitcher
+from views.shell.desk_page import DeskPage
+from views.shell.main_window import MainWindow
 
 StandardKey = QKeySequence.StandardKey
 

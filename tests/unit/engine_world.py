@@ -8,7 +8,7 @@ from app.services.checkins import CheckInDraft, CheckInRow
 from app.services.cohorts import CohortDraft, CohortRow
 from app.services.container import Services
 from app.services.participants import ParticipantDraft, ParticipantRow
-from app.services.round_view import RoundView
+from app.services.round.view import RoundView
 from app.services.sessions import SessionRow
 from models import AttendanceStatus, CohortType, ShareScope, Track
 from tests.conftest import FakeNow

@@ -11,11 +11,11 @@ import sys
 import pytest
 
 from app.cli.main import main
-from app.services.agenda import Agenda
-from app.services.agenda_markdown import render
+from app.services.agenda.markdown import render
+from app.services.agenda.presenter import PresenterView
+from app.services.agenda.service import Agenda
 from app.services.checkins import CheckInDraft
 from app.services.container import Services
-from app.services.presenter import PresenterView
 from app.services.sessions import SessionRow
 from app.vault.vault import UnlockedVault
 from models import (

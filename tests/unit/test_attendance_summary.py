@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from app.services.attendance_summary import AttendanceSummary, Outlook
+from app.services.attendance.summary import AttendanceSummary, Outlook
 from app.services.cohorts import CohortDraft
 from app.services.container import Services
 from app.services.errors import InvalidInput

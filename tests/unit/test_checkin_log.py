@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
-from app.services import checkin_log_query as sql
-from app.services.checkin_log import (
+from app.demo import generate_demo
+from app.services.checkin_log import query as sql
+from app.services.checkin_log.service import (
     CheckInLogQuery,
     CheckInLogService,
     LogCursor,
@@ -24,7 +25,6 @@ from app.services.checkin_log import (
 from app.services.checkins import CheckInDraft
 from app.services.cohorts import CohortDraft
 from app.services.container import Services
-from app.services.demo import generate_demo
 from app.services.errors import InvalidInput
 from app.services.participants import ParticipantDraft
 from app.vault.vault import UnlockedVault, VaultPaths, create_vault

@@ -23,16 +23,16 @@ from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
 
 from app.cli.demo_command import ProgressBar
+from app.demo import DemoRefused, DemoSummary, generate_demo, phrases
+from app.demo.rows import COLUMNS, PairIds, clock_time, day, random_uid, stamp
 from app.services import integrity
 from app.services import validation as check
 from app.services.accountability.flags import FlagKind
-from app.services.attendance import OVERTIME_ALLOWANCE
+from app.services.attendance.service import OVERTIME_ALLOWANCE
 from app.services.container import Services
 from app.services.context import current_user
-from app.services.demo import DemoRefused, DemoSummary, generate_demo, phrases
-from app.services.demo.rows import COLUMNS, PairIds, clock_time, day, random_uid, stamp
 from app.services.errors import InvalidInput
-from app.services.goals import value_domain
+from app.services.goals.service import value_domain
 from app.services.ids import attendance_id, checkin_id
 from app.services.participants import ParticipantDraft
 from app.services.values import source_of

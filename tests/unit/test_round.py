@@ -11,7 +11,7 @@ from app.services.checkins import CheckInDraft
 from app.services.container import Services
 from app.services.errors import InvalidInput
 from app.services.participants import ParticipantRow
-from app.services.round_view import RoundView
+from app.services.round.view import RoundView
 from models import (
     AttendanceStatus,
     EnrollmentStatus,

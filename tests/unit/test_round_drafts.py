@@ -13,7 +13,7 @@ from app.services.checkins import CheckInDraft
 from app.services.container import Services
 from app.services.errors import InvalidInput
 from app.services.participants import ParticipantRow
-from app.services.round_commit import GoalLine, ReportBack
+from app.services.round.commit import GoalLine, ReportBack
 from app.services.sessions import SessionRow
 from app.sync.schema import spec_by_name
 from app.vault.vault import UnlockedVault

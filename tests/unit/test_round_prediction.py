@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.services.container import Services
-from app.services.round_view import RoundView
+from app.services.round.view import RoundView
 from models import TurnStatus
 from tests.conftest import FakeNow
 from tests.unit.engine_world import World

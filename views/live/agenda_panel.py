@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.agenda import Agenda
-from app.services.agenda_markdown import render
+from app.services.agenda.markdown import render
+from app.services.agenda.service import Agenda
 from views.errors import user_message
 from views.heading import heading_label
 
 if TYPE_CHECKING:
-    from app.services.agenda import AgendaService
+    from app.services.agenda.service import AgendaService
     from app.tasks import TaskRunner
 
 

@@ -7,7 +7,7 @@ import uuid
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
-from app.services.round_entries import CardState, PresenceRow
+from app.services.round.entries import CardState, PresenceRow
 from models import RoundKind
 from views.heading import note_label
 from views.live.check_in_card import CheckInCard

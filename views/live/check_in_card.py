@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 from app.services.accountability import GoalDue, ParticipantCard
 from app.services.accountability.calendar import short_date
 from app.services.checkins import MAX_TEXT, CheckInDraft
-from app.services.round_commit import RecordedReview, ReportBack
-from app.services.round_entries import CardState
+from app.services.round.commit import RecordedReview, ReportBack
+from app.services.round.entries import CardState
 from models import ReviewOutcome, ShareScope
 from views.field_message import FieldMessage
 from views.heading import heading_label, note_label

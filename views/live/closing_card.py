@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 
 from app.services.accountability import ParticipantCard
 from app.services.errors import InvalidInput
-from app.services.goals import STANDARD_DOMAINS, value_domain
-from app.services.round_commit import GoalLine
-from app.services.round_entries import CardState
+from app.services.goals.service import STANDARD_DOMAINS, value_domain
+from app.services.round.commit import GoalLine
+from app.services.round.entries import CardState
 from views.field_message import FieldMessage
 from views.heading import heading_label, note_label
 from views.live.about_panel import AboutPanel

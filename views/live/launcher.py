@@ -11,12 +11,12 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
-from app.services.round_view import RoundView
+from app.services.round.view import RoundView
 from models import RoundKind, TurnStatus
 from views.live.agenda_panel import AgendaPanel
 from views.live.live_window import LiveRoundWindow
 from views.live.start_dialog import StartChoice, StartSessionDialog
-from views.locked import locked_stand_in
+from views.shell.locked import locked_stand_in
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
@@ -165,7 +165,7 @@ class LiveLauncher(QObject):
         self._hold_dialog(box)
         box.open()
 
-    # -- the lock contract (the composition root calls these; see views/lock_controller.py) --
+    # -- the lock contract (the composition root calls these; see views/shell/lock_controller.py) --
 
     def lock(self) -> None:
         """The vault is about to close: save what was typed (now, on this thread, while the

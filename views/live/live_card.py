@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.accountability import ParticipantCard
-from app.services.round_entries import CardState, PresenceRow
+from app.services.round.entries import CardState, PresenceRow
 from models import AttendanceStatus
 from views.heading import heading_label, note_label
 from views.live.key_inputs import NoteEdit, ScoreInput

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.accountability.calendar import short_date
-from app.services.round_view import RoundView
+from app.services.round.view import RoundView
 from models import RoundKind, RoundOrder, TurnStatus
 from views.heading import heading_label, note_label
 from views.live.agenda_panel import AgendaPanel

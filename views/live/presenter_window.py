@@ -7,7 +7,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.accountability.calendar import WEEKDAYS
-from app.services.presenter import PresenterView
+from app.services.agenda.presenter import PresenterView
 from views.theme import presenter_colours
 
 FOOTER = "Share what you want to share. What is said here stays here."

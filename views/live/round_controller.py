@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.services.accountability import Evaluation, ParticipantCard
-from app.services.round_drafts import DraftRow
-from app.services.round_entries import CardState, PresenceRow
-from app.services.round_view import RoundView
+from app.services.round.drafts import DraftRow
+from app.services.round.entries import CardState, PresenceRow
+from app.services.round.view import RoundView
 from models import RoundKind, RoundOrder, TurnStatus
 from views.errors import user_message
 from views.live.round_prediction import predicted

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from app.services.round_view import RoundView, TurnRow
+from app.services.round.view import RoundView, TurnRow
 from models import TurnStatus
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the whole TurnRow

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import uuid
 
-from app.services.round_view import RoundView, next_speaker, seconds_between
+from app.services.round.view import RoundView, next_speaker, seconds_between
 from models import TurnStatus
 
 

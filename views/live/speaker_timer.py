@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
-from app.services.round_view import RoundView
+from app.services.round.view import RoundView
 from views.theme import meaning
 
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.round_view import RoundView
+from app.services.round.view import RoundView
 from app.services.sessions import SessionRow
 from models import RoundKind, RoundOrder
 from views.errors import user_message
@@ -29,7 +29,7 @@ from views.heading import heading_label, note_label
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
-    from app.services.round import RoundService
+    from app.services.round.service import RoundService
     from app.tasks import TaskRunner
 
 DEFAULT_MINUTES = 3

@@ -16,7 +16,7 @@ from app.services.cohorts import CohortService
 from app.services.exchange import ExchangeService
 from app.services.sync_review import SyncReviewService
 from app.tasks import TaskRunner
-from views.locked import locked_stand_in
+from views.shell.locked import locked_stand_in
 from views.sync.device_dialog import DeviceDialog, TrustPeerDialog
 from views.sync.export_dialog import ExportDialog
 from views.sync.history_dialog import RecordHistoryDialog
@@ -29,7 +29,7 @@ SERVICE_ATTRIBUTES = ("_exchange", "_review", "_cohorts")
 
 if TYPE_CHECKING:
     from app.services.container import Services
-    from views.main_window import MainWindow
+    from views.shell.main_window import MainWindow
 
 
 class SyncActions(QObject):

@@ -1,0 +1,1 @@
+"""Attendance: marking sessions, and the weekly summaries and charts' figures."""

@@ -1,5 +1,0 @@
-"""A deterministic synthetic IOP program for exploring the app and measuring it at scale."""
-
-from app.services.demo.generator import DemoRefused, DemoShape, DemoSummary, generate_demo
-
-__all__ = ["DemoRefused", "DemoShape", "DemoSummary", "generate_demo"]

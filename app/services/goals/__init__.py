@@ -1,0 +1,1 @@
+"""Goals: setting and reviewing them, and the report-back board."""

@@ -1,0 +1,1 @@
+"""The attendance page: the marking grid, who is below the minimum, the charts."""

@@ -1,0 +1,1 @@
+"""The check-ins page: the program's check-in log, its filters, and the side form."""

@@ -1,0 +1,1 @@
+"""Cohorts: creating one, and (later) its settings."""

@@ -1,0 +1,1 @@
+"""The goals page: the report-back board, this week's goals, completion and history."""

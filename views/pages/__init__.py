@@ -1,1 +1,0 @@
-"""The desk's pages (Roster, Check-ins, Goals, Attendance), one module each."""

@@ -1,0 +1,1 @@
+"""A participant's profile window: timeline, charts, goals by value, clinician-only notes."""

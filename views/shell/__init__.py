@@ -1,0 +1,1 @@
+"""The shell: the main window, the pages' contract, the lock, settings, search, start-up."""

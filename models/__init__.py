@@ -14,6 +14,7 @@ from models.group_session import GroupSession, SessionStatus
 from models.participant import Participant
 from models.round_draft import RoundDraft
 from models.round_state import RoundKind, RoundOrder, RoundState, RoundTurn, TurnStatus
+from models.survey_response import SurveyResponse
 from models.sync_state import ClockState, FieldHistory, RowClock, SyncConflict, SyncLog
 from models.trusted_peer import TrustedPeer
 from models.value import Value, ValueSource
@@ -53,6 +54,7 @@ __all__ = [
     "RowClock",
     "SessionStatus",
     "ShareScope",
+    "SurveyResponse",
     "SyncColumns",
     "SyncConflict",
     "SyncLog",

@@ -11,15 +11,30 @@ from pathlib import Path
 import platformdirs
 
 from app import __version__
-from app.cli import agenda_command, check_command, demo_command, sync_commands, vault_commands
+from app.cli import (
+    agenda_command,
+    check_command,
+    demo_command,
+    survey_command,
+    sync_commands,
+    vault_commands,
+)
 from app.cli.common import EXIT_FAILURE, CommandError
 from app.database.errors import DatabaseError
+from app.resources import ResourceError
 from app.services.errors import ServiceError
 
 log = logging.getLogger("app")
 
 # Each module adds its subcommands; a new group of commands is one more entry here.
-COMMAND_MODULES = (vault_commands, check_command, demo_command, sync_commands, agenda_command)
+COMMAND_MODULES = (
+    vault_commands,
+    check_command,
+    demo_command,
+    sync_commands,
+    agenda_command,
+    survey_command,
+)
 
 DATA_DIR_HELP = (
     "the vault's folder (default: $CIRCLEKEEPER_DATA_DIR, else the platform's data folder)"
@@ -64,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_window(args)
     try:
         return int(func(args))
-    except (CommandError, ServiceError, DatabaseError) as error:
+    except (CommandError, ServiceError, DatabaseError, ResourceError) as error:
         print(f"circlekeeper: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

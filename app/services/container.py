@@ -25,6 +25,7 @@ from app.services.round.entries import RoundEntryService
 from app.services.round.service import RoundService
 from app.services.search import SearchService
 from app.services.sessions import SessionService
+from app.services.surveys.service import SurveyService
 from app.services.sync_review import SyncReviewService
 from app.services.values import ValueService
 from app.sync.clock import HybridLogicalClock
@@ -56,6 +57,7 @@ class Services:
     profiles: ProfileService
     goal_board: GoalBoardService
     search: SearchService
+    surveys: SurveyService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -83,6 +85,7 @@ class Services:
             profiles=ProfileService(context),
             goal_board=GoalBoardService(context),
             search=SearchService(context),
+            surveys=SurveyService(context),
         )
 
     @classmethod

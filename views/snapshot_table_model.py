@@ -14,8 +14,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the whole frozen row
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a raw value that sorts as people expect
+from views.roles import ROW_ROLE, SORT_ROLE
 
 RowT = TypeVar("RowT")
 Index = QModelIndex | QPersistentModelIndex

@@ -7,7 +7,8 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from views.snapshot_table_model import SORT_ROLE, SnapshotTableModel
+from views.roles import SORT_ROLE
+from views.snapshot_table_model import SnapshotTableModel
 
 
 def table_view(

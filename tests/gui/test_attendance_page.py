@@ -24,8 +24,8 @@ from app.tasks import TaskRunner
 from models import AttendanceStatus, SessionStatus
 from tests.gui.conftest import unnamed_controls
 from views.attendance.attendance_below_minimum_model import BelowColumn
-from views.attendance.attendance_grid_model import GridRole
 from views.attendance.attendance_page import AttendancePage
+from views.roles import ROW_ROLE
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n"
 MONDAY = dt.date(2026, 3, 2)  # the fixture clock's day, 17:00 UTC; sessions start at 18:00
@@ -108,7 +108,7 @@ def test_the_grid_opens_on_todays_session(setup: Setup) -> None:
         "Ben",
         "Cy",
     ]
-    cell = page.model.index(1, 0).data(GridRole.CELL)
+    cell = page.model.index(1, 0).data(ROW_ROLE)
     assert not cell.enrolled and page.model.index(1, 0).data() == "–"  # Ben joined today
     assert page.span_label.text() == "23 Feb – 8 Mar"
     assert unnamed_controls(page) == []

@@ -392,6 +392,6 @@ def wait_until_it_shows_data(qtbot: QtBot, widget: QWidget) -> None:
 
 
 def _first_id(roster: Any) -> Any:
-    from views.roster.roster_table_model import ROW_ROLE
+    from views.roles import ROW_ROLE
 
     return roster.model.index(0, 0).data(ROW_ROLE).row.participant_id

@@ -18,8 +18,9 @@ from app.settings import LAST_PAGE, Settings
 from app.tasks import TaskRunner
 from models import ShareScope, Track
 from tests.gui.leaks import leaks
-from views.checkins.checkin_log_table_model import ROW_ROLE, LogColumn
+from views.checkins.checkin_log_table_model import LogColumn
 from views.checkins.checkins_page import CheckInsPage
+from views.roles import ROW_ROLE
 from views.shell.cohort_switcher import CohortSwitcher
 from views.shell.main_window import MainWindow
 

@@ -29,8 +29,9 @@ from app.tasks import TaskRunner
 from models import ShareScope, Track
 from tests.gui.conftest import unnamed_controls
 from views.checkins.checkin_log_filters import index_of
-from views.checkins.checkin_log_table_model import ROW_ROLE, LogColumn
+from views.checkins.checkin_log_table_model import LogColumn
 from views.checkins.checkins_page import CheckInsPage
+from views.roles import ROW_ROLE
 
 WAIT_MS = 10_000
 

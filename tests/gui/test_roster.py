@@ -20,14 +20,13 @@ from app.services.progress import RosterRow
 from app.tasks import TaskRunner
 from models import AttendanceStatus, EnrollmentStatus, Track
 from tests.gui.conftest import unnamed_controls
+from views.roles import ROW_ROLE, SORT_ROLE
 from views.roster.roster_flags import no_flags
 from views.roster.roster_page import RosterPage
 from views.roster.roster_person_dialog import AddPersonDialog, EditPersonDialog
 from views.roster.roster_stay_dialogs import EndStayDialog, MoveDialog
 from views.roster.roster_table_model import (
     NO_FLAGS,
-    ROW_ROLE,
-    SORT_ROLE,
     Column,
     RosterEntry,
     RosterFilterProxy,

@@ -34,8 +34,6 @@ from views.checkins.checkin_log_columns import (
     DISPLAY,
     FIRST_CLICK_DESCENDING,
     NUMBERS,
-    ROW_ROLE,
-    SORT_ROLE,
     SORTS,
     TITLES,
     TREND_ROLE,
@@ -46,11 +44,10 @@ from views.checkins.checkin_log_columns import (
 )
 from views.checkins.checkin_trends import MoodTrendCache
 from views.errors import user_message
+from views.roles import ROW_ROLE, SORT_ROLE
 
 __all__ = [
     "COLUMN_OF_SORT",
-    "ROW_ROLE",
-    "SORT_ROLE",
     "TREND_ROLE",
     "CheckInLogTableModel",
     "LogColumn",

@@ -27,17 +27,13 @@ from app.services.ids import checkin_id
 from app.services.search import HitKind, SearchHit
 from views.checkins.checkin_form import CheckInForm, FormCohort, Saved
 from views.checkins.checkin_log_filters import CheckInLogFilters, CohortChoice, index_of
-from views.checkins.checkin_log_table_model import (
-    COLUMN_OF_SORT,
-    ROW_ROLE,
-    CheckInLogTableModel,
-    LogColumn,
-)
+from views.checkins.checkin_log_table_model import COLUMN_OF_SORT, CheckInLogTableModel, LogColumn
 from views.checkins.checkin_log_view import configure_log_view, follow_scrolling, order_text
 from views.checkins.checkin_sparkline import SparklineDelegate
 from views.checkins.checkin_undo import SaveCheckInCommand
 from views.empty_state import EmptyState
 from views.errors import user_message
+from views.roles import ROW_ROLE
 from views.shell.desk_page import DeskPage
 from views.shell.locked import locked_stand_in
 

@@ -30,7 +30,7 @@ from views.goals.goal_models import (
     WeekGoalsModel,
 )
 from views.heading import heading_label, note_label
-from views.snapshot_table_model import SORT_ROLE
+from views.roles import SORT_ROLE
 from views.tables import table_view
 
 FORM_WIDTH = 360

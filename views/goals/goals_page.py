@@ -21,8 +21,9 @@ from views.errors import user_message
 from views.goals.goal_board_view import GoalBoardView
 from views.goals.goal_commands import RecordOutcomeCommand, SerialWrites, SetGoalCommand
 from views.goals.goal_models import OUTCOME_TEXT, day_text
+from views.roles import ROW_ROLE
 from views.shell.desk_page import DeskPage, schedule_text
-from views.snapshot_table_model import ROW_ROLE, SnapshotTableModel
+from views.snapshot_table_model import SnapshotTableModel
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow

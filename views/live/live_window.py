@@ -33,8 +33,9 @@ from views.live.peer_leader_bar import PeerLeaderBar
 from views.live.presenter_window import PresenterWindow
 from views.live.round_actions import KEY_LEGEND, RoundActions, RoundToolbar
 from views.live.round_controller import RoundController, RoundSetup, utc_now
-from views.live.round_order_model import ROW_ROLE, RoundOrderModel
+from views.live.round_order_model import RoundOrderModel
 from views.live.speaker_timer import SpeakerTimer
+from views.roles import ROW_ROLE
 
 if TYPE_CHECKING:
     from app.services.container import Services

@@ -22,16 +22,11 @@ from app.tasks import TaskRunner
 from models import EnrollmentStatus
 from views.empty_state import EmptyState
 from views.errors import user_message
+from views.roles import ROW_ROLE
 from views.roster.roster_changes import RosterChanges
 from views.roster.roster_controls import CURRENT, RosterControls
 from views.roster.roster_flags import FlagSource, flag_source
-from views.roster.roster_table_model import (
-    ROW_ROLE,
-    Column,
-    RosterEntry,
-    RosterFilterProxy,
-    RosterTableModel,
-)
+from views.roster.roster_table_model import Column, RosterEntry, RosterFilterProxy, RosterTableModel
 from views.shell.desk_page import DeskPage
 from views.shell.locked import locked_stand_in
 

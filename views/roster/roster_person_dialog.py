@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.services.errors import InvalidInput
 from app.services.participants import ParticipantDraft, ParticipantRow
 from app.tasks import TaskRunner
+from views.roles import ROW_ROLE
 from views.roster.roster_dialog_base import RosterDialog, date_edit
 
 if TYPE_CHECKING:
@@ -215,7 +216,7 @@ class AddPersonDialog(RosterDialog):
         for row in rows:
             label = f"{row.display_name} ({row.pronouns})" if row.pronouns else row.display_name
             item = QListWidgetItem(label, self.matches)
-            item.setData(Qt.ItemDataRole.UserRole, row)
+            item.setData(ROW_ROLE, row)
         if rows:
             self.matches.setCurrentRow(0)
 
@@ -239,7 +240,7 @@ class AddPersonDialog(RosterDialog):
         if item is None:
             self.show_refusal(InvalidInput("participant", "Find and choose someone first."))
             return
-        person: ParticipantRow = item.data(Qt.ItemDataRole.UserRole)
+        person: ParticipantRow = item.data(ROW_ROLE)
         self.submit(
             lambda: services.enrollments.enroll(
                 person.id, cohort_id, start_date=start, waitlist=waitlist

@@ -24,8 +24,9 @@ from app.tasks import TaskCancelled, TaskControl, TaskRunner
 from views.errors import user_message
 from views.goals.goal_models import day_text
 from views.heading import note_label
+from views.roles import ROW_ROLE
 from views.shell.locked import locked_stand_in
-from views.snapshot_table_model import ROW_ROLE, SnapshotTableModel
+from views.snapshot_table_model import SnapshotTableModel
 from views.tables import table_view
 
 DEBOUNCE_MS = 250

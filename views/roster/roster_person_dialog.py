@@ -27,8 +27,8 @@ from views.roster.roster_dialog_base import RosterDialog, date_edit
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
-    from app.services.container import Services
     from app.services.enrollments import EnrollResult
+    from views.roster.roster_services import RosterServices
 
 PRONOUNS = ("", "she/her", "he/him", "they/them", "she/they", "he/they")
 NO_DATE = QDate(1900, 1, 1)  # the recovery date field's "not given"
@@ -87,7 +87,11 @@ class EditPersonDialog(RosterDialog):
     edited = Signal(object, object)  # ParticipantRow before, ParticipantRow after
 
     def __init__(
-        self, services: Services, tasks: TaskRunner, row: ParticipantRow, parent: QWidget | None
+        self,
+        services: RosterServices,
+        tasks: TaskRunner,
+        row: ParticipantRow,
+        parent: QWidget | None,
     ) -> None:
         super().__init__(
             tasks,
@@ -123,7 +127,11 @@ class AddPersonDialog(RosterDialog):
     enrolled = Signal(object)
 
     def __init__(
-        self, services: Services, tasks: TaskRunner, cohort: CohortRow, parent: QWidget | None
+        self,
+        services: RosterServices,
+        tasks: TaskRunner,
+        cohort: CohortRow,
+        parent: QWidget | None,
     ) -> None:
         super().__init__(
             tasks,

@@ -397,7 +397,7 @@ class RoundController(QObject):
                 continue
             if pid in self.states:
                 if pid == upcoming:  # known already: say so once the move is on screen
-                    QTimer.singleShot(0, lambda pid=pid: self._announce(pid))
+                    QTimer.singleShot(0, self, lambda pid=pid: self._announce(pid))
                 continue
             self._asked.add(pid)
             self._read(pid)

@@ -113,9 +113,9 @@ class SearchDialog(QDialog):
     Clinician-only text (check-ins shared with the clinician only, clinician notes) is
     searched only while "Include clinician-only text" is ticked (off each time the dialog
     opens) and is then marked in every row it appears in. ``hit_opened(hit)`` is emitted,
-    and the dialog accepted, when a result is opened. While results are shown, a change
-    announced on the change bus (a note saved in a profile, a check-in in the live round)
-    runs the search again, the same result kept selected.
+    and the dialog accepted, when a result is opened. While it searches for something, a
+    change announced on the change bus (a note saved in a profile, a check-in in the live
+    round, an import) runs the search again, the same result kept selected.
     """
 
     hit_opened = Signal(object)
@@ -178,7 +178,8 @@ class SearchDialog(QDialog):
 
     @Slot(object)
     def _on_vault_changed(self, changes: Changes) -> None:
-        if self.isVisible() and self.model.rowCount() and not changes.only(ROUND_PROGRESS):
+        searching = len(self.query.text().strip()) >= 2
+        if self.isVisible() and searching and not changes.only(ROUND_PROGRESS):
             self._kept = place_of(self.results, _hit_key)
             self.run_search()
 

@@ -1,5 +1,4 @@
-"""The one task runner and the change bus: work runs off the GUI thread, its outcome (and
-what it changed in the vault) comes back on it."""
+"""The one task runner and the change bus: work off the GUI thread, its outcome back on it."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ class SnapshotTableModel(QAbstractTableModel, Generic[RowT]):
 
     Subclasses name their ``columns`` (an IntEnum whose order is the column order) with
     ``headers`` and implement ``display`` (and, where the text does not sort right,
-    ``sort_value``). ``clear()`` empties the model: what a page does when the vault locks.
+    ``sort_value``). ``clear()`` empties the model.
     """
 
     columns: ClassVar[type[enum.IntEnum]]

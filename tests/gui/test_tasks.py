@@ -1,5 +1,4 @@
-"""The task runner: work runs off the GUI thread, and everything it produces (and what it
-changed in the vault, on the change bus) comes back on it."""
+"""The task runner: work runs off the GUI thread; what it produces (and changed) comes back."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""What every desk page shares: its contract with the window, the change bus and its honest
-empty states."""
+"""What every desk page shares: its contract with the window and the bus, honest empty states."""
 
 from __future__ import annotations
 

@@ -136,9 +136,7 @@ class SyncActions(QObject):
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.conflicts_changed.connect(self._on_conflicts_changed)
             dialog.destroyed.connect(self._on_review_closed)
-            self.review_dialog = dialog
-        else:
-            self.review_dialog.reload()
+            self.review_dialog = dialog  # from now on the change bus keeps it up to date
         self.review_dialog.show()
         self.review_dialog.raise_()
         self.review_dialog.activateWindow()

@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 
 SCRIPT_VARIABLE = "CIRCLEKEEPER_LIVE_SCRIPT"  # see views/live/script_hook.py
 RESUME_WITHIN = dt.timedelta(hours=12)  # an older unfinished round is not offered
+_script_started = False
+
+
+def _start_script() -> None:
+    global _script_started
+    _script_started = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +94,10 @@ class LiveLauncher(QObject):
         application = QApplication.instance()
         if application is not None:
             application.aboutToQuit.connect(self._save_before_quitting)
-        if os.environ.get(SCRIPT_VARIABLE):
+        if os.environ.get(SCRIPT_VARIABLE) and not _script_started:
             from views.live.script_hook import ScriptPlayer
 
+            _start_script()  # once per process: a launcher rebuilt at an unlock plays nothing
             self.script = ScriptPlayer(self, os.environ[SCRIPT_VARIABLE])
 
     @property

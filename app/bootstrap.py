@@ -3,8 +3,10 @@
 Start-up order, chosen so that something is on screen at once: the main window's shell is
 shown first (PySide6 only); after its first paint, a worker imports the storage stack,
 finds the vault and tries the keychain, then $CIRCLEKEEPER_PASSPHRASE; only then does a
-dialog ask for anything (first run, or the passphrase). The services and the pages are
-built once the vault is open, and the desk is handed to the window.
+dialog ask for anything (first run, or the passphrase). The services are built once the
+vault is open, and ``app.desk.Desk`` builds the pages and windows over them. A lock
+destroys the desk whole and the unlock builds a new one where the user was
+(``Startup._close_vault`` / ``Startup._adopt``).
 
 Hook for benchmarks: with ``CIRCLEKEEPER_FIRST_PAINT=<time.monotonic() of the launcher>``
 in the environment, the process prints ``first-paint <seconds> matplotlib=<yes|no>`` at
@@ -46,10 +48,10 @@ from views.theme import ThemeController
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from app.desk import Desk, Place
     from app.services.container import Services
     from app.vault.keychain import Keychain
     from app.vault.vault import UnlockedVault
-    from views.live.launcher import LiveLauncher
     from views.shell.desk_page import DeskPage
     from views.shell.lock_controller import LockController
     from views.sync.sync_actions import SyncActions
@@ -196,14 +198,15 @@ class Startup(QObject):
     """Takes the window from "opening" to the desk: decides the flow, owns the open vault.
 
     ``begin()`` (idempotent) starts; ``dialog_opened(dialog)`` says a dialog now waits for
-    the user; ``desk_installed`` says the pages are in the window; ``quit_requested(code)``
-    asks the application to end (Quit in a dialog, or a vault that cannot be opened).
-    ``close()`` stops the workers, then closes the vault.
+    the user; ``desk_installed`` says the pages are in the window (again after each
+    unlock); ``quit_requested(code)`` asks the application to end (Quit in a dialog, or a
+    vault that cannot be opened). ``close()`` stops the workers, then closes the vault.
 
     Once the desk is installed, ``lock`` (a LockController) locks it after ``idle`` time,
     when the SessionWatch made by ``session_watch()`` reports the system's lock or sleep,
-    or on request: this object then closes the vault and drops every reference to it, and
-    adopts the vault the lock screen opens again.
+    or on request: this object then destroys the desk (``desk_view``, remembering where
+    the user was), closes the vault and drops every reference to it, and adopts the vault
+    the lock screen opens again by building a new desk at that place.
     ``desk`` (find, settings, back up) gets the open vault's services while there is one.
     """
 
@@ -240,7 +243,8 @@ class Startup(QObject):
         self._started = False
         self.opened: Opened | None = None
         self.sync: SyncActions | None = None
-        self.launcher: LiveLauncher | None = None
+        self.desk_view: Desk | None = None
+        self._place: Place | None = None  # where the user was when the vault locked
 
     @Slot()
     def begin(self) -> None:
@@ -317,39 +321,23 @@ class Startup(QObject):
         )
 
     def _install(self, opened: Opened) -> None:
-        from views.attendance.attendance_page import AttendancePage
-        from views.checkins.checkins_page import CheckInsPage
-        from views.goals.goals_page import GoalsPage
-        from views.roster.roster_page import RosterPage
-        from views.shell.cohort_switcher import CohortSwitcher
-
-        self.opened = opened
-        services, tasks = opened.services, self.tasks
-        switcher = CohortSwitcher(services.cohorts, tasks, self.settings)
-        kinds: list[type[DeskPage]] = [RosterPage, CheckInsPage, GoalsPage, AttendancePage]
-        pages = [kind(services, tasks) for kind in kinds]
-        self.window.install_desk(switcher, pages)
-        self._install_sync(services)
-        from views.live.launcher import LiveLauncher
-
-        self.launcher = LiveLauncher(services, tasks, self.window)
-        switcher.cohort_selected.connect(self.launcher.set_cohort)
-        self.window.add_session_actions(self.launcher.actions)
+        self._build_desk(opened)
         self.window.show_vault_unlocked(self.folder)
         self.window.show_notice(opened.note)
-        switcher.reload()
         self._start_lock()
-        if self.desk is not None:
-            self.desk.attach(services, opened.vault.backup)
         self.desk_installed.emit()
 
-    def _install_sync(self, services: Services) -> None:
-        """Export, import and review over ``services`` (again after each unlock)."""
+    def _build_desk(self, opened: Opened, place: Place | None = None) -> None:
+        """The desk, sync and the desk controller over ``opened`` (again after each unlock)."""
+        from app.desk import Desk
         from views.sync.sync_actions import install_sync
 
+        self.opened = opened
+        services = opened.services
+        self.desk_view = Desk(self.window, services, self.tasks, self.settings, place)
         self.sync = install_sync(self.window, services, self.tasks)
-        if self.window.switcher is not None:
-            self.sync.vault_changed.connect(self.window.switcher.reload)
+        if self.desk is not None:
+            self.desk.attach(services, opened.vault.backup)
 
     def _start_lock(self) -> None:
         """The lock controller, its lock screen and the idle watch (once, with the desk)."""
@@ -406,27 +394,24 @@ class Startup(QObject):
         return None if vault is None else open_services(vault, "keychain after a lock")
 
     def _close_vault(self) -> None:
-        """The lock: forget the services, close the vault (engine disposed, key dropped)."""
+        """The lock: destroy the desk (typed text saved first), close the vault."""
         if self.sync is not None:
             self.sync.remove()  # its dialogs close; its actions leave the menus
             self.sync = None
         if self.desk is not None:
             self.desk.detach()
-        if self.launcher is not None:
-            self.launcher.lock()  # saves the live round's drafts while the vault is open
+        desk, self.desk_view = self.desk_view, None
+        if desk is not None:
+            self._place = desk.tear_down()  # drafts and notes are written: the vault is open
         opened, self.opened = self.opened, None
         if opened is not None:
             opened.vault.close()
 
-    def _adopt(self, opened: Opened) -> Services:
-        """The lock screen opened the vault again: it is ours to close from now on."""
-        self.opened = opened
-        self._install_sync(opened.services)
-        if self.desk is not None:
-            self.desk.attach(opened.services, opened.vault.backup)
-        if self.launcher is not None:
-            self.launcher.restore(opened.services)
-        return opened.services
+    def _adopt(self, opened: Opened) -> None:
+        """The lock screen opened the vault again: a new desk, where the user was."""
+        place, self._place = self._place, None
+        self._build_desk(opened, place)
+        self.desk_installed.emit()
 
     def _on_fatal(self, error: Exception) -> None:
         message = user_message(error)

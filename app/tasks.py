@@ -1,4 +1,4 @@
-"""The one task runner: plain callables run off the GUI thread, their outcome comes back on it."""
+"""The one task runner and the change bus: work off the GUI thread, its outcome back on it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+from app.services.changes import NOTHING, Changes, collecting
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +73,7 @@ class _Relay(QObject):
     succeeded = Signal(int, object)
     failed = Signal(int, object)
     progressed = Signal(int, float)
-    ended = Signal(int)
+    ended = Signal(int, object)  # the task's id, and the Changes its commits made
 
 
 class TaskHandle(QObject):
@@ -137,10 +139,16 @@ class _Job(QRunnable):
     def run(self) -> None:
         work, self._work = self._work, None  # nothing of the task outlives its run
         relay, task_id = self._relay, self._task_id
+        changed: Changes = NOTHING
         try:
             if work is None or self._control.cancelled:
                 return
-            result = work(self._control)
+            # Whatever the task's transactions commit, even if a later step then fails.
+            with collecting() as collector:
+                try:
+                    result = work(self._control)
+                finally:
+                    changed = collector.changes
         except TaskCancelled:
             log.debug("task %s stopped after cancellation", self._name)
         except Exception as error:
@@ -150,7 +158,7 @@ class _Job(QRunnable):
         else:
             relay.succeeded.emit(task_id, result)
         finally:
-            relay.ended.emit(task_id)
+            relay.ended.emit(task_id, changed)
 
 
 class TaskRunner(QObject):
@@ -162,9 +170,17 @@ class TaskRunner(QObject):
     the task when that QObject is destroyed, so a closed page never receives a result.
     ``activity_changed(count)`` reports how many tasks are still running. Call
     ``shutdown()`` before the runner or what the tasks use (the vault) goes away.
+
+    The change bus: what a task's transactions committed (``app.services.changes``) is
+    announced by ``changed(Changes)`` once the task has ended, after its own callbacks, on
+    the GUI thread. It is announced even when the task then failed or was cancelled (the
+    vault changed all the same), never for a rollback, and never for a task that a
+    ``drain()`` (the lock) outlived. Announcements made during one turn of the event loop
+    are merged into one, so a burst of writes makes each screen reload once.
     """
 
     activity_changed = Signal(int)
+    changed = Signal(object)  # Changes
 
     def __init__(self, parent: QObject | None = None, *, max_threads: int = 4) -> None:
         super().__init__(parent)
@@ -180,6 +196,13 @@ class TaskRunner(QObject):
         self._by_key: dict[str, TaskHandle] = {}
         self._ids = itertools.count(1)
         self._accepting = True
+        self._era = 0  # advanced by each drain(): what earlier tasks changed is not announced
+        self._eras: dict[int, int] = {}
+        self._unannounced: Changes = NOTHING
+        self._announcer = QTimer(self)
+        self._announcer.setSingleShot(True)
+        self._announcer.setInterval(0)
+        self._announcer.timeout.connect(self._announce_now)
 
     @property
     def active_count(self) -> int:
@@ -238,6 +261,7 @@ class TaskRunner(QObject):
         if not self._accepting:
             handle.cancel()
         self._handles[task_id] = handle
+        self._eras[task_id] = self._era
         self.activity_changed.emit(len(self._handles))
         self._pool.start(_Job(task_id, handle.name, work, control, relay))
         return handle
@@ -260,15 +284,39 @@ class TaskRunner(QObject):
         if handle is not None:
             handle._deliver(handle.progressed, fraction)
 
-    @Slot(int)
-    def _on_ended(self, task_id: int) -> None:
+    @Slot(int, object)
+    def _on_ended(self, task_id: int, changed: Changes) -> None:
         handle = self._handles.pop(task_id, None)
         key = self._keys.pop(task_id, None)
+        era = self._eras.pop(task_id, None)
         if key is not None and self._by_key.get(key) is handle:
             del self._by_key[key]
         if handle is not None:
             handle._end()
         self.activity_changed.emit(len(self._handles))
+        if changed and era == self._era:
+            self.announce(changed)
+
+    # -- the change bus -------------------------------------------------------------------
+
+    def announce(self, changes: Changes) -> None:
+        """Tell every screen that ``changes`` were committed (merged with others this turn)."""
+        if not changes:
+            return
+        self._unannounced = self._unannounced | changes
+        self._announcer.start()
+
+    @Slot()
+    def _announce_now(self) -> None:
+        changes, self._unannounced = self._unannounced, NOTHING
+        if changes:
+            log.debug("changed: %s", changes.describe())
+            self.changed.emit(changes)
+
+    def _forget_announcements(self) -> None:
+        self._era += 1
+        self._announcer.stop()
+        self._unannounced = NOTHING
 
     def cancel_all(self) -> None:
         for handle in list(self._handles.values()):
@@ -281,6 +329,7 @@ class TaskRunner(QObject):
         worker holds a connection, so the engine can be disposed; True when all ended.
         """
         self.cancel_all()
+        self._forget_announcements()
         return self._pool.waitForDone(timeout_ms)
 
     def wait(self, timeout_ms: int = 10_000) -> bool:
@@ -294,4 +343,5 @@ class TaskRunner(QObject):
         """
         self._accepting = False
         self.cancel_all()
+        self._forget_announcements()
         return self._pool.waitForDone(timeout_ms)

@@ -112,9 +112,10 @@ def run(scratch: Path) -> list[BenchRow]:
     from app.services.checkin_log.service import _ROW_SQL, CheckInLogQuery
     from app.services.container import Services
     from app.tasks import TaskRunner
-    from views.checkins.checkin_log_table_model import ROW_ROLE, CheckInLogTableModel, LogColumn
+    from views.checkins.checkin_log_table_model import CheckInLogTableModel, LogColumn
     from views.checkins.checkin_log_view import configure_log_view, follow_scrolling
     from views.checkins.checkin_sparkline import SparklineDelegate
+    from views.roles import ROW_ROLE
 
     application = QApplication.instance() or QApplication(sys.argv[:1])
     vault = open_demo(FIVE_YEARS)

@@ -116,7 +116,9 @@ def measure_window(
 
     application = QApplication.instance() or QApplication(sys.argv[:1])
     tasks = TaskRunner()
-    window = ProfileWindow(services, tasks, people[0])
+    window = ProfileWindow(
+        services.profiles, services.participants, tasks, people[0], today=services.context.today
+    )
     window.show()
     tasks.shutdown()  # the window's own first load; every open below is timed in-line
 

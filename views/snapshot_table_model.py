@@ -14,8 +14,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the whole frozen row
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a raw value that sorts as people expect
+from views.roles import ROW_ROLE, SORT_ROLE
 
 RowT = TypeVar("RowT")
 Index = QModelIndex | QPersistentModelIndex
@@ -26,7 +25,7 @@ class SnapshotTableModel(QAbstractTableModel, Generic[RowT]):
 
     Subclasses name their ``columns`` (an IntEnum whose order is the column order) with
     ``headers`` and implement ``display`` (and, where the text does not sort right,
-    ``sort_value``). ``clear()`` empties the model: what a page does when the vault locks.
+    ``sort_value``). ``clear()`` empties the model.
     """
 
     columns: ClassVar[type[enum.IntEnum]]

@@ -219,7 +219,7 @@ class Database:
         self.writer: sessionmaker[Session] = sessionmaker(
             engine.execution_options(**{_IMMEDIATE: True}), expire_on_commit=False
         )
-        self._flush_hook: Callable[[Session, Any, Any], None] | None = None
+        self._write_hooks: list[tuple[str, Callable[..., None]]] = []
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -231,18 +231,32 @@ class Database:
         with self.writer.begin() as session:
             yield session
 
-    def on_write_flush(self, hook: Callable[[Session, Any, Any], None]) -> None:
-        """Install the one ``before_flush`` hook of writer sessions (the services' stamping)."""
-        if self._flush_hook is not None:
+    def on_write_flush(
+        self,
+        hook: Callable[[Session, Any, Any], None],
+        *,
+        committed: Callable[[Session], None] | None = None,
+        rolled_back: Callable[[Session], None] | None = None,
+    ) -> None:
+        """Install the one ``before_flush`` hook of writer sessions (the services' stamping),
+        and what to do once such a session has committed or rolled back (the change bus)."""
+        if self._write_hooks:
             raise RuntimeError("this database already has its write hook")
-        self._flush_hook = hook
-        event.listen(self.writer, "before_flush", hook)
+        hooks: list[tuple[str, Callable[..., None] | None]] = [
+            ("before_flush", hook),
+            ("after_commit", committed),
+            ("after_rollback", rolled_back),
+        ]
+        for name, function in hooks:
+            if function is not None:
+                event.listen(self.writer, name, function)
+                self._write_hooks.append((name, function))
 
     def dispose(self) -> None:
-        # The hook is registered on the sessionmaker's Session class, in a registry that
-        # would keep it (and through it this engine, whose connect hook holds the key)
+        # The hooks are registered on the sessionmaker's Session class, in a registry that
+        # would keep them (and through them this engine, whose connect hook holds the key)
         # alive for as long as the process runs.
-        if self._flush_hook is not None:
-            event.remove(self.writer, "before_flush", self._flush_hook)
-            self._flush_hook = None
+        for name, function in self._write_hooks:
+            event.remove(self.writer, name, function)
+        self._write_hooks = []
         self.engine.dispose()

@@ -33,6 +33,8 @@ from app.demo.stays import (
     link_step_downs,
     seat_stays,
 )
+from app.services import changes
+from app.services.changes import EVERYTHING
 from app.services.context import current_user
 from app.services.errors import InvalidInput, ServiceError
 from app.services.ids import NAMESPACE
@@ -168,6 +170,7 @@ def generate_demo(
         with bulk_load(connection):
             build_rows(shape, sink, lambda fraction: report(fraction * 0.85))
         report(0.95)  # the indexes are built; the commit (and its checkpoint) remains
+    changes.committed(EVERYTHING)  # rows written past the ORM: every screen reloads
     report(1.0)
     counts = sink.counts
     return DemoSummary(

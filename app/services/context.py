@@ -13,6 +13,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from app.database.engine import Database
+from app.services import change_capture, changes
 from app.sync import fieldlog
 from app.sync.clock import HybridLogicalClock
 from app.sync.schema import spec_by_name
@@ -42,6 +43,10 @@ class ServiceContext:
     value in the field history and each field's own version (so bundles merge per field),
     and it keeps the vault's persisted clock ahead of every version it stamps, so processes
     sharing the vault never issue a version below one another has used.
+
+    The same hook notes what each write touches (``app.services.change_capture``); once the
+    transaction commits, that frozen ``Changes`` goes to ``app.services.changes.committed``
+    (the change bus gathers it from there), and a rollback forgets it.
     """
 
     database: Database
@@ -51,7 +56,11 @@ class ServiceContext:
     now: Callable[[], dt.datetime] = utc_now
 
     def __post_init__(self) -> None:
-        self.database.on_write_flush(self._stamp_and_audit)
+        self.database.on_write_flush(
+            self._stamp_and_audit,
+            committed=_hand_on_changes,
+            rolled_back=change_capture.forget,
+        )
 
     def today(self) -> dt.date:
         return self.now().date()
@@ -60,6 +69,7 @@ class ServiceContext:
         at = self.now()
         connection = fieldlog.raw_connection(session)
         self.clock.observe(fieldlog.read_clock(connection))
+        written: list[SyncColumns] = []
         for obj in list(session.new):
             if isinstance(obj, SyncColumns) and not isinstance(obj, AuditEvent):
                 if obj.id is None:  # so the audit event can name the new record
@@ -67,6 +77,7 @@ class ServiceContext:
                 self._stamp(obj)
                 obj.deleted = bool(obj.deleted)
                 self._audit(session, at, AuditAction.CREATE, obj, "")
+                written.append(obj)
             elif isinstance(obj, AuditEvent):
                 self._stamp(obj)
                 obj.deleted = False
@@ -81,7 +92,9 @@ class ServiceContext:
                 AuditAction.DELETE if "deleted" in changed and obj.deleted else AuditAction.CHANGE
             )
             self._audit(session, at, action, obj, ", ".join(sorted(changed - {"deleted"})))
+            written.append(obj)
         fieldlog.write_clock(connection, self.clock.last)
+        change_capture.note(session, written)
 
     def _stamp_edit(
         self, connection: fieldlog.Connection, obj: SyncColumns, changed: set[str], at: str
@@ -126,6 +139,10 @@ class ServiceContext:
                     at=self.now(), actor=self.actor, action=action, entity=entity, detail=detail
                 )
             )
+
+
+def _hand_on_changes(session: Session) -> None:
+    changes.committed(change_capture.take(session))
 
 
 _SYNC_FIELDS = frozenset({"version", "origin"})

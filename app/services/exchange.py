@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from app.services import changes
+from app.services.changes import EVERYTHING
 from app.services.context import ServiceContext
 from app.sync import agefile, fieldlog, peers
 from app.sync.export import ExportReport, ExportRequest, export_bundle
@@ -95,4 +97,6 @@ class ExchangeService:
         # This process's clock moves past everything the import accepted.
         with self._context.database.read() as db:
             self._context.clock.observe(fieldlog.read_clock(fieldlog.raw_connection(db)))
+        if not report.already_imported:
+            changes.committed(EVERYTHING)  # merged past the ORM: every screen reloads
         return report

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.services import changes
+from app.services.changes import EVERYTHING
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput, NotFound
 from app.services.record_labels import describe_record
@@ -157,4 +159,5 @@ class SyncReviewService:
                 )  # fmt: skip
             except SyncError as error:
                 raise InvalidInput("choice", str(error)) from None
+        changes.committed(EVERYTHING)  # written past the ORM, to any entity: every screen reloads
         return self.conflict(conflict_id)

@@ -23,9 +23,10 @@ from app.services.sessions import SessionRow
 from app.tasks import TaskRunner
 from models import AttendanceStatus, SessionStatus
 from tests.gui.conftest import unnamed_controls
+from tests.gui.desk_pages import attendance_page
 from views.attendance.attendance_below_minimum_model import BelowColumn
-from views.attendance.attendance_grid_model import GridRole
 from views.attendance.attendance_page import AttendancePage
+from views.roles import ROW_ROLE
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n"
 MONDAY = dt.date(2026, 3, 2)  # the fixture clock's day, 17:00 UTC; sessions start at 18:00
@@ -55,7 +56,7 @@ def setup(qtbot: QtBot, services: Services, tasks: TaskRunner) -> Setup:
         services.enrollments.enroll(person.id, cohort.id, start_date=start)
         people[name] = person.id
     sessions = services.sessions.schedule_weeks(cohort.id, MONDAY - dt.timedelta(7), 2)
-    page = AttendancePage(services, tasks)
+    page = attendance_page(services, tasks)
     qtbot.addWidget(page)
     page.resize(1100, 760)
     page.show()
@@ -108,7 +109,7 @@ def test_the_grid_opens_on_todays_session(setup: Setup) -> None:
         "Ben",
         "Cy",
     ]
-    cell = page.model.index(1, 0).data(GridRole.CELL)
+    cell = page.model.index(1, 0).data(ROW_ROLE)
     assert not cell.enrolled and page.model.index(1, 0).data() == "–"  # Ben joined today
     assert page.span_label.text() == "23 Feb – 8 Mar"
     assert unnamed_controls(page) == []
@@ -245,7 +246,7 @@ def test_a_cohort_without_sessions_offers_to_schedule_them(
     qtbot: QtBot, services: Services, tasks: TaskRunner
 ) -> None:
     cohort = services.cohorts.create(CohortDraft(name="New group", meeting_days=(2, 4)))
-    page = AttendancePage(services, tasks)
+    page = attendance_page(services, tasks)
     qtbot.addWidget(page)
     page.show()
     page.set_cohort(services.cohorts.get(cohort.id))

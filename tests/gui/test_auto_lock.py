@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -177,7 +178,21 @@ def assert_engine_freed(qtbot: QtBot, engine_ref: weakref.ref[Any]) -> None:
     """No object keeps the closed engine (and the key in its connect hook) alive."""
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # closed dialogs
     gc.collect()
-    assert engine_ref() is None
+    assert engine_ref() is None, holders(engine_ref())
+
+
+def holders(found: object, depth: int = 6) -> str:
+    """Who keeps ``found`` alive: a chain of referrers, for the failure message."""
+    chain: list[str] = []
+    seen = {id(found)}
+    for _ in range(depth):
+        referrers = [r for r in gc.get_referrers(found) if id(r) not in seen and r is not chain]
+        if not referrers:
+            break
+        found = referrers[0]
+        seen.add(id(found))
+        chain.append(type(found).__name__ + ": " + repr(found)[:160])
+    return "\n".join(chain)
 
 
 def unlock(qtbot: QtBot, desk: Desk) -> None:
@@ -232,7 +247,9 @@ def test_idle_time_locks_clears_everything_and_unlocks_to_the_same_place(
         desk.wall.value += 61
         desk.monotonic.value += 61
     assert locked.args == ["after 5 minutes without activity"]
+    assert not shiboken6.isValid(page)  # destroyed with the desk: a new one comes at unlock
     assert_locked_and_clean(qtbot, desk)
+    del page  # this test's own reference to the destroyed page's Python half
     assert_engine_freed(qtbot, engine_ref)
 
     unlock(qtbot, desk)
@@ -249,10 +266,14 @@ def test_a_wall_clock_jump_as_after_sleep_locks_at_the_first_key(
     lock = desk.startup.lock
     assert lock is not None
     note = page.view.outcome.note
+    typed: list[str] = []
+    note.textChanged.connect(lambda: typed.append("typed"))
     desk.wall.value += 2 * 3600  # asleep for two hours: the monotonic clock did not move
     with qtbot.waitSignal(lock.locked, timeout=5000):
         QTest.keyClick(note, Qt.Key.Key_X)
-    assert "x" not in note.toPlainText()  # the key that woke it never reached the page
+    assert typed == []  # the key that woke it never reached the page
+    assert not shiboken6.isValid(note)  # and the page is gone with the desk
+    del page, note
     assert_locked_and_clean(qtbot, desk)
 
     unlock(qtbot, desk)
@@ -353,14 +374,17 @@ def test_a_lock_closes_profile_and_sync_windows_and_unlock_brings_sync_back(
     desk = make_desk()
     roster = next(p for p in desk.window.pages if isinstance(p, RosterPage))
     desk.window.show_page("roster")
-    qtbot.waitUntil(lambda: roster.model.rowCount() == 2, timeout=10_000)
+    model = roster.model
+    qtbot.waitUntil(lambda: rows_shown(desk) == 2, timeout=10_000)
     ana = next(
         roster.model.index(row, 0).data(Qt.ItemDataRole.DisplayRole)
         for row in range(roster.model.rowCount())
     )
     assert ana in SECRETS
     roster.select_participant(None)
-    profile = roster.open_profile(roster.selected_participant() or _first_id(roster))
+    assert desk.startup.desk_view is not None
+    profiles = desk.startup.desk_view.profiles
+    profile = profiles.open(roster.selected_participant() or _first_id(roster))
     wait_until_it_shows_data(qtbot, profile)
     sync = desk.startup.sync
     assert sync is not None
@@ -373,13 +397,13 @@ def test_a_lock_closes_profile_and_sync_windows_and_unlock_brings_sync_back(
     assert lock is not None
     with qtbot.waitSignal(lock.locked, timeout=5000):
         desk.window.lock_action.trigger()
-    import shiboken6
 
     assert not shiboken6.isValid(profile)  # destroyed at once, with everything it showed
+    assert not shiboken6.isValid(roster)  # the pages too: a new desk is built at the unlock
     assert not shiboken6.isValid(review) or not review.isVisible()
-    assert desk.startup.sync is None
+    assert desk.startup.sync is None and desk.startup.desk_view is None
     assert_locked_and_clean(qtbot, desk)
-    del sync, review, profile  # this test's own references to the services' holders
+    del sync, review, profile, profiles, roster, model  # this test's own references
     assert_engine_freed(qtbot, engine_ref)
 
     unlock(qtbot, desk)
@@ -387,11 +411,69 @@ def test_a_lock_closes_profile_and_sync_windows_and_unlock_brings_sync_back(
     assert desk.startup.sync.export_action in desk.window.file_menu.actions()
 
 
+def rows_shown(desk: Desk) -> int:
+    """How many people the desk's roster shows (read afresh: the test keeps no reference)."""
+    from views.roster.roster_page import RosterPage
+
+    return next(p for p in desk.window.pages if isinstance(p, RosterPage)).model.rowCount()
+
+
 def wait_until_it_shows_data(qtbot: QtBot, widget: QWidget) -> None:
     qtbot.waitUntil(lambda: bool(leaks(widget, SECRETS)), timeout=10_000)
 
 
 def _first_id(roster: Any) -> Any:
-    from views.roster.roster_table_model import ROW_ROLE
+    from views.roles import ROW_ROLE
 
     return roster.model.index(0, 0).data(ROW_ROLE).row.participant_id
+
+
+def test_unlock_returns_to_the_same_page_cohort_person_and_open_profile(
+    qtbot: QtBot, make_desk: MakeDesk, tasks: TaskRunner
+) -> None:
+    from views.roster.roster_page import RosterPage
+
+    desk = make_desk()
+    assert desk.startup.opened is not None
+    services = desk.startup.opened.services
+    with qtbot.waitSignal(tasks.changed, timeout=10_000):  # a second cohort, first in order
+        tasks.submit(
+            lambda: services.cohorts.create(
+                CohortDraft(name="Anchor Mornings", start_date=dt.date(2026, 3, 1))
+            )
+        )
+    switcher = desk.window.switcher
+    assert switcher is not None
+    qtbot.waitUntil(lambda: switcher.count() == 2, timeout=10_000)
+    assert switcher.current_cohort is not None
+    assert switcher.current_cohort.id == desk.cohort_id  # still Harbor: the bus kept it
+    desk.window.show_page("roster")
+    roster = next(p for p in desk.window.pages if isinstance(p, RosterPage))
+    qtbot.waitUntil(lambda: roster.model.rowCount() == 2, timeout=10_000)
+    ben = next(e.participant_id for e in roster.model.entries if e.row.display_name == "Ben Okafor")
+    roster.select_participant(ben)
+    with qtbot.waitSignal(roster.participant_opened, timeout=5000):
+        roster.open_selected()  # Enter: Ben's profile opens beside the desk
+    assert desk.startup.desk_view is not None
+    assert desk.startup.desk_view.profiles.open_ids == (ben,)
+
+    lock = desk.startup.lock
+    assert lock is not None
+    with qtbot.waitSignal(lock.locked, timeout=5000):
+        desk.window.lock_action.trigger()
+    assert_locked_and_clean(qtbot, desk)
+    unlock(qtbot, desk)
+
+    window = desk.window
+    page = window.current_page
+    assert isinstance(page, RosterPage) and page is not roster  # a new page, the same place
+    new_switcher = window.switcher
+    assert new_switcher is not None and new_switcher is not switcher
+    qtbot.waitUntil(lambda: new_switcher.loaded, timeout=10_000)
+    assert new_switcher.current_cohort is not None
+    assert new_switcher.current_cohort.id == desk.cohort_id
+    qtbot.waitUntil(lambda: page.selected_participant() == ben, timeout=10_000)
+    assert desk.startup.desk_view is not None
+    [profile] = desk.startup.desk_view.profiles.windows.values()
+    assert profile.participant_id == ben
+    qtbot.waitUntil(lambda: profile.windowTitle().startswith("Ben Okafor"), timeout=10_000)

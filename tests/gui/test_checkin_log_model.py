@@ -28,13 +28,8 @@ from app.tasks import TaskRunner
 from app.vault.vault import UnlockedVault, VaultPaths, create_vault
 from models import ShareScope
 from tests.conftest import CHEAP_KDF, PASSPHRASE
-from views.checkins.checkin_log_table_model import (
-    ROW_ROLE,
-    SORT_ROLE,
-    TREND_ROLE,
-    CheckInLogTableModel,
-    LogColumn,
-)
+from views.checkins.checkin_log_table_model import TREND_ROLE, CheckInLogTableModel, LogColumn
+from views.roles import ROW_ROLE, SORT_ROLE
 
 WAIT_MS = 10_000
 

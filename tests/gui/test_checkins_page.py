@@ -28,9 +28,11 @@ from app.services.sessions import SessionRow
 from app.tasks import TaskRunner
 from models import ShareScope, Track
 from tests.gui.conftest import unnamed_controls
+from tests.gui.desk_pages import checkins_page
 from views.checkins.checkin_log_filters import index_of
-from views.checkins.checkin_log_table_model import ROW_ROLE, LogColumn
+from views.checkins.checkin_log_table_model import LogColumn
 from views.checkins.checkins_page import CheckInsPage
+from views.roles import ROW_ROLE
 
 WAIT_MS = 10_000
 
@@ -68,7 +70,7 @@ def program(services: Services) -> Program:
 
 @pytest.fixture
 def page(qtbot: QtBot, services: Services, tasks: TaskRunner, program: Program) -> CheckInsPage:
-    shown = CheckInsPage(services, tasks)
+    shown = checkins_page(services, tasks)
     qtbot.addWidget(shown)
     shown.resize(1200, 760)
     shown.show()

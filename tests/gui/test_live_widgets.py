@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
@@ -315,7 +316,7 @@ def test_a_prompt_links_to_the_record_it_came_from(
     assert panel.source_label.text() == "Source: Goal set Fri 27 Feb: call my sister (family)."
 
 
-def test_the_lock_saves_the_round_closes_its_windows_and_offers_it_again(
+def test_the_lock_saves_the_round_destroys_its_windows_and_the_unlock_resumes_it(
     qtbot: QtBot, services: Services, live: LiveWorld, tasks: TaskRunner
 ) -> None:
     host = QWidget()
@@ -336,14 +337,22 @@ def test_the_lock_saves_the_round_closes_its_windows_and_offers_it_again(
     assert window.typing_pending
     presenter = window.presenter
     assert presenter is not None
-    launcher.lock()
-    assert not window.isVisible() and not presenter.isVisible()
-    assert not launcher.start_action.isEnabled()
+    place = launcher.close_now()  # as the desk's tear-down does, the vault still open
+    assert not shiboken6.isValid(window) and not shiboken6.isValid(presenter)
+    assert launcher.round_window is None
     [draft] = services.round_entries.drafts_for(live.today.id, RoundKind.CHECK_IN)
     assert (draft.as_dict()["mood"], draft.as_dict()["words"]) == ("3", "restless")
-    qtbot.waitUntil(lambda: launcher.round_window is None, timeout=5000)
+    assert place.session_id == live.today.id and place.presenter and not place.agenda
 
-    launcher.restore(services)
-    launcher.set_cohort(cohort)
-    qtbot.waitUntil(lambda: launcher.dialog is not None, timeout=5000)
-    assert "stopped at Ana R.: 0 of 12 have spoken" in launcher.dialog.text()  # type: ignore[union-attr]
+    again = LiveLauncher(services, tasks, host)  # the launcher built at the unlock
+    again.set_cohort(cohort)
+    again.resume(place)
+    resumed = again.round_window
+    assert resumed is not None
+    qtbot.waitUntil(lambda: resumed.card is not None and resumed.card.ready, timeout=5000)
+    assert resumed.card is not None
+    fields = resumed.card.fields()
+    assert (fields["mood"], fields["words"]) == ("3", "restless")  # where it was, typed text
+    assert resumed.presenter is not None and resumed.presenter.isVisible()
+    qtbot.waitUntil(lambda: tasks.active_count == 0, timeout=5000)
+    assert again.dialog is None  # resumed without asking

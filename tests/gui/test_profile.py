@@ -26,6 +26,7 @@ from app.services.participants import ParticipantDraft
 from app.tasks import TaskRunner
 from models import AttendanceStatus, EnrollmentStatus, ReviewOutcome, ShareScope, Track
 from tests.gui.conftest import unnamed_controls
+from tests.gui.desk_pages import profile_window
 from views.profile.profile_models import CLINICIAN_ONLY, TimelineColumn
 from views.profile.profile_window import ProfileWindow
 
@@ -74,7 +75,7 @@ def person(services: Services) -> Person:
 def open_window(
     qtbot: QtBot, services: Services, tasks: TaskRunner, person_id: uuid.UUID
 ) -> ProfileWindow:
-    window = ProfileWindow(services, tasks, person_id)
+    window = profile_window(services, tasks, person_id)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.loaded, timeout=WAIT):
         window.show()

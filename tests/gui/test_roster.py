@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -20,14 +21,15 @@ from app.services.progress import RosterRow
 from app.tasks import TaskRunner
 from models import AttendanceStatus, EnrollmentStatus, Track
 from tests.gui.conftest import unnamed_controls
+from tests.gui.desk_pages import profile_window, roster_page
+from views.profile.profile_windows import ProfileWindows
+from views.roles import ROW_ROLE, SORT_ROLE
 from views.roster.roster_flags import no_flags
 from views.roster.roster_page import RosterPage
 from views.roster.roster_person_dialog import AddPersonDialog, EditPersonDialog
 from views.roster.roster_stay_dialogs import EndStayDialog, MoveDialog
 from views.roster.roster_table_model import (
     NO_FLAGS,
-    ROW_ROLE,
-    SORT_ROLE,
     Column,
     RosterEntry,
     RosterFilterProxy,
@@ -48,7 +50,7 @@ def cohort(services: Services) -> CohortRow:
 @pytest.fixture
 def make_page(qtbot: QtBot, services: Services, tasks: TaskRunner, cohort: CohortRow) -> MakePage:
     def make(**options: object) -> RosterPage:
-        page = RosterPage(services, tasks, **options)  # type: ignore[arg-type]
+        page = roster_page(services, tasks, **options)
         qtbot.addWidget(page)
         page.resize(1100, 600)
         page.show()
@@ -298,21 +300,24 @@ def test_waitlist_and_activate_are_undoable(
 
 
 def test_enter_opens_the_profile(
-    qtbot: QtBot, make_page: MakePage, services: Services, cohort: CohortRow
+    qtbot: QtBot, make_page: MakePage, services: Services, cohort: CohortRow, tasks: TaskRunner
 ) -> None:
     ana = enroll(services, cohort, "Ana R.")
     page = make_page()
+    windows = ProfileWindows(lambda person: profile_window(services, tasks, person), page)
+    page.participant_opened.connect(windows.open)  # as the composition root connects them
     select(page, "Ana R.")
     page.table.setFocus()
     with qtbot.waitSignal(page.participant_opened, timeout=WAIT) as opened:
         QTest.keyClick(page.table, Qt.Key.Key_Return)
     assert opened.args == [ana]
-    window = page.profiles[ana]
+    window = windows.windows[ana]
     qtbot.waitUntil(lambda: window.profile is not None, timeout=WAIT)
     assert window.windowTitle().startswith("Ana R. — ")
-    assert page.open_profile(ana) is window  # a second open raises the same window
-    page.clear()
-    assert page.profiles == {} and page.model.rowCount() == 0 and page.controls.heading.text() == ""
+    assert windows.open(ana) is window  # a second open raises the same window
+    assert windows.open_ids == (ana,)
+    windows.destroy_all()
+    assert windows.windows == {} and not shiboken6.isValid(window)
 
 
 def test_flags_come_from_the_engine_with_their_reasons(
@@ -374,7 +379,6 @@ def test_the_keyboard_alone_finds_someone_and_tab_follows_the_eye(
     with qtbot.waitSignal(page.participant_opened, timeout=WAIT) as opened:
         QTest.keyClick(controls.filter, Qt.Key.Key_Return)  # the first match's profile
     assert opened.args == [ben]
-    page.profiles[ben].close()
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow, timeout=WAIT)
     controls.filter.setFocus()

@@ -20,13 +20,10 @@ from app.settings import Settings
 from app.tasks import TaskRunner
 from models import ShareScope
 from tests.gui.conftest import check_model, unnamed_controls
-from views.attendance.attendance_page import AttendancePage
-from views.checkins.checkins_page import CheckInsPage
+from tests.gui.desk_pages import all_pages
 from views.goals.goals_page import GoalsPage
-from views.roster.roster_page import RosterPage
 from views.shell.cohort_switcher import CohortSwitcher
 from views.shell.desk_controller import DeskController
-from views.shell.desk_page import DeskPage
 from views.shell.main_window import MainWindow
 from views.shell.search_dialog import CLINICIAN_MARK, SearchColumn, SearchDialog
 from views.theme import ThemeController
@@ -62,8 +59,7 @@ def make_window(
         window = MainWindow(settings, tasks)
         qtbot.addWidget(window)
         switcher = CohortSwitcher(services.cohorts, tasks, settings)
-        kinds: list[type[DeskPage]] = [RosterPage, CheckInsPage, GoalsPage, AttendancePage]
-        window.install_desk(switcher, [kind(services, tasks) for kind in kinds])
+        window.install_desk(switcher, all_pages(services, tasks))
         theme = ThemeController(qapp, settings)  # type: ignore[arg-type]
         desk = DeskController(window, tasks, settings, theme)
         desk.attach(services, lambda folder: folder)

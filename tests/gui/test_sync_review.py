@@ -18,7 +18,7 @@ from app.tasks import TaskRunner
 from tests.gui.conftest import unnamed_controls
 from tests.gui.sync_support import click, devices, grab, peers
 from tests.unit.test_sync_support import Machine, small_program
-from views.snapshot_table_model import ROW_ROLE, SORT_ROLE
+from views.roles import ROW_ROLE, SORT_ROLE
 from views.sync.import_dialog import ImportDialog
 from views.sync.review_dialog import ReviewDialog
 from views.sync.sync_actions import SyncActions

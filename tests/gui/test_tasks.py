@@ -1,15 +1,20 @@
-"""The task runner: work runs off the GUI thread, and everything it produces comes back on it."""
+"""The task runner: work runs off the GUI thread; what it produces (and changed) comes back."""
 
 from __future__ import annotations
 
 import threading
+import uuid
 
 import pytest
 from PySide6.QtCore import QObject, QThread
 from pytestqt.qtbot import QtBot
 
+from app.services.changes import Changes
+from app.services.container import Services
 from app.services.errors import InvalidInput
+from app.services.participants import ParticipantDraft
 from app.tasks import TaskControl, TaskRunner
+from models import Participant
 
 
 def on_gui_thread() -> bool:
@@ -161,3 +166,83 @@ def test_progress_is_kept_within_zero_and_one(fraction: float) -> None:
     reported: list[float] = []
     TaskControl(reported.append).report_progress(fraction)
     assert reported == [min(1.0, max(0.0, fraction))]
+
+
+# -- the change bus --------------------------------------------------------------------------
+
+
+def test_what_a_task_committed_is_announced_once_after_its_own_callback(
+    qtbot: QtBot, tasks: TaskRunner, services: Services
+) -> None:
+    order: list[str] = []
+    heard: list[Changes] = []
+
+    def on_changed(changes: Changes) -> None:
+        order.append("bus")
+        heard.append(changes)
+
+    tasks.changed.connect(on_changed)
+    draft = ParticipantDraft(display_name="Ana Rivaldi")
+    with qtbot.waitSignal(tasks.changed, timeout=5000):
+        tasks.submit(
+            lambda: services.participants.create(draft),
+            on_success=lambda row: order.append(f"callback {row.display_name}"),
+        )
+    assert order == ["callback Ana Rivaldi", "bus"]
+    [changes] = heard
+    assert changes.entities == {"participant"}
+    assert on_gui_thread()
+
+
+def test_a_rollback_or_a_read_announces_nothing_and_a_failure_after_a_commit_does(
+    qtbot: QtBot, tasks: TaskRunner, services: Services
+) -> None:
+    heard: list[Changes] = []
+    tasks.changed.connect(heard.append)
+
+    def refused_halfway() -> None:
+        with services.context.database.write() as db:
+            db.add(Participant(display_name="Never saved"))
+            db.flush()
+            raise InvalidInput("name", "Refused.")
+
+    for work in (refused_halfway, services.cohorts.list):
+        handle = tasks.submit(work)
+        with qtbot.waitSignal(handle.finished, timeout=5000):
+            pass
+    with qtbot.assertNotEmitted(tasks.changed, wait=100):
+        pass
+    assert heard == []
+
+    def commit_then_fail() -> None:
+        services.participants.create(ParticipantDraft(display_name="Ben Okafor"))
+        raise InvalidInput("name", "The second step was refused.")
+
+    with qtbot.waitSignal(tasks.changed, timeout=5000) as announced:
+        tasks.submit(commit_then_fail, on_failure=lambda _error: None)
+    assert announced.args[0].entities == {"participant"}  # the first step did happen
+
+
+def test_a_drain_forgets_what_earlier_tasks_changed_and_announcements_merge(
+    qtbot: QtBot, tasks: TaskRunner, services: Services
+) -> None:
+    release = threading.Event()
+
+    def slow_write() -> None:
+        release.wait(5)
+        services.participants.create(ParticipantDraft(display_name="Cy"))
+
+    tasks.submit(slow_write)
+    release.set()
+    assert tasks.drain()  # as the lock does: nothing of the old vault is announced
+    with qtbot.assertNotEmitted(tasks.changed, wait=100):
+        pass
+
+    first = Changes(frozenset({"checkin"}), cohorts=frozenset({uuid.uuid4()}))
+    second = Changes(frozenset({"goal"}))
+    with qtbot.waitSignal(tasks.changed, timeout=5000) as announced:
+        tasks.announce(first)
+        tasks.announce(second)
+    assert announced.args[0] == first | second
+    with qtbot.assertNotEmitted(tasks.changed, wait=50):
+        pass  # once, not twice

@@ -18,12 +18,9 @@ from app.settings import LAST_PAGE, Settings
 from app.tasks import TaskRunner
 from models import ReviewOutcome
 from tests.gui.conftest import unnamed_controls
-from views.attendance.attendance_page import AttendancePage
-from views.checkins.checkins_page import CheckInsPage
+from tests.gui.desk_pages import all_pages
 from views.goals.goals_page import GoalsPage
-from views.roster.roster_page import RosterPage
 from views.shell.cohort_switcher import CohortSwitcher
-from views.shell.desk_page import DeskPage
 from views.shell.main_window import MainWindow
 
 StandardKey = QKeySequence.StandardKey
@@ -41,8 +38,7 @@ def window(qtbot: QtBot, services: Services, settings: Settings, tasks: TaskRunn
     main = MainWindow(settings, tasks)
     qtbot.addWidget(main)
     switcher = CohortSwitcher(services.cohorts, tasks, settings)
-    kinds: list[type[DeskPage]] = [RosterPage, CheckInsPage, GoalsPage, AttendancePage]
-    main.install_desk(switcher, [kind(services, tasks) for kind in kinds])
+    main.install_desk(switcher, all_pages(services, tasks))
     switcher.reload()
     main.show()
     main.activateWindow()

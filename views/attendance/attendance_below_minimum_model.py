@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont
 
 from app.services.attendance.summary import MinimumOutlookRow, Outlook
 from views.attendance.attendance_charts import hours_short, hours_text
+from views.roles import ROW_ROLE, SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -33,11 +34,6 @@ HEADER_TIPS = {
     BelowColumn.TAKES: "Whether the minimum is still reachable this week, and how many of "
     "the sessions left it takes (hover a row for the whole sentence)",
 }
-
-
-class BelowRole(enum.IntEnum):
-    ROW = Qt.ItemDataRole.UserRole + 1  # the whole MinimumOutlookRow
-    SORT = Qt.ItemDataRole.UserRole + 2  # a sortable raw value
 
 
 def sessions_phrase(count: int) -> str:
@@ -79,7 +75,7 @@ def outlook_text(row: MinimumOutlookRow) -> str:
 class BelowMinimumTableModel(QAbstractTableModel):
     """Rows of ``MinimumOutlookRow`` (the service's order: cannot reach first); read-only.
 
-    ``BelowRole.ROW`` returns the whole row, ``BelowRole.SORT`` a raw value per column; a
+    ``ROW_ROLE`` returns the whole row, ``SORT_ROLE`` a raw value per column; a
     row that cannot reach the minimum is bold.
     """
 
@@ -128,9 +124,9 @@ class BelowMinimumTableModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == BelowRole.ROW:
+        if role == ROW_ROLE:
             return row
-        if role == BelowRole.SORT:
+        if role == SORT_ROLE:
             match column:
                 case BelowColumn.NAME:
                     return row.display_name

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import enum
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from PySide6.QtGui import QColor, QFont
 from app.services.attendance.service import AttendanceGrid, AttendanceRow, GridMember
 from app.services.sessions import SessionRow
 from models import AttendanceStatus, SessionStatus
+from views.roles import ROW_ROLE, SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -52,11 +52,6 @@ STATUS_TINTS: dict[AttendanceStatus, QColor] = {
     AttendanceStatus.NOT_RECORDED: QColor(128, 128, 128, 40),
 }
 NOT_ENROLLED_TINT = QColor(128, 128, 128, 28)
-
-
-class GridRole(enum.IntEnum):
-    CELL = Qt.ItemDataRole.UserRole + 1  # the whole GridCell
-    SORT = Qt.ItemDataRole.UserRole + 2  # minutes attended; -1 without a mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +94,7 @@ class AttendanceGridModel(QAbstractTableModel):
 
     Rows are members (by name), columns sessions (in time order). A cell shows the mark's
     key letter and minutes ("L 165"); a dash where the person was not enrolled that day.
-    ``GridRole.CELL`` returns the whole ``GridCell``; ``GridRole.SORT`` the minutes. The
+    ``ROW_ROLE`` returns the whole ``GridCell``; ``SORT_ROLE`` the minutes (-1 without a mark). The
     edit role is the minutes: ``setData`` hands the request to ``minutes_handler`` (set by
     the page, which turns it into an undoable command) and returns whether it was taken.
     ``set_mark`` and ``set_session_status`` apply a change the page has made.
@@ -212,9 +207,9 @@ class AttendanceGridModel(QAbstractTableModel):
             return STATUS_TINTS[mark.status] if mark is not None else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
-        if role == GridRole.CELL:
+        if role == ROW_ROLE:
             return cell
-        if role == GridRole.SORT:
+        if role == SORT_ROLE:
             return mark.minutes_attended if mark is not None else -1
         return None
 

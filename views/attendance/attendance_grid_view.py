@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 
 from app.services.attendance.service import OVERTIME_ALLOWANCE
 from models import AttendanceStatus
-from views.attendance.attendance_grid_model import STATUS_KEYS, GridCell, GridRole, session_label
+from views.attendance.attendance_grid_model import STATUS_KEYS, GridCell, session_label
+from views.roles import ROW_ROLE
 
 KEY_STATUSES = {
     key: status
@@ -44,7 +45,7 @@ class MinutesDelegate(QStyledItemDelegate):
     """Edits a cell's minutes in a spin box bounded by the session's length plus overtime."""
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        cell = index.data(GridRole.CELL)
+        cell = index.data(ROW_ROLE)
         editor = QSpinBox(parent)
         editor.setFrame(False)
         editor.setAlignment(Qt.AlignmentFlag.AlignCenter)

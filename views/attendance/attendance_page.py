@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.attendance.service import AttendanceGrid
-from app.services.attendance.summary import AttendanceSummary
+from app.services.attendance.service import AttendanceGrid, AttendanceService
+from app.services.attendance.summary import AttendanceSummary, AttendanceSummaryService
+from app.services.changes import Changes
 from app.services.progress import week_start
 from app.tasks import TaskRunner
 from models import AttendanceStatus, SessionStatus
@@ -32,11 +33,10 @@ from views.attendance.attendance_marking import AttendanceMarker
 from views.empty_state import EmptyState
 from views.heading import heading_label, note_label
 from views.shell.desk_page import DeskPage, minimum_hours, schedule_text
-from views.shell.locked import locked_stand_in
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
-    from app.services.container import Services
+    from app.services.sessions import SessionService
 
 GRID_WEEKS = 2  # last week and this one: what a facilitator marks after group
 SCHEDULE_WEEKS = 4
@@ -46,26 +46,39 @@ WEEK = dt.timedelta(days=7)
 class AttendancePage(DeskPage):
     """Mark a cohort's attendance from the keyboard, and see how attendance is going.
 
-    Everything is loaded through the task runner, once the page is shown: the grid (two
-    weeks, ``GRID_WEEKS``) and the charts' summary are two tasks that a newer cohort
-    supersedes. Marks go through an
-    ``AttendanceMarker`` (undoable, written in order); once every write is done, the summary
-    (charts and the below-the-minimum list) is loaded again. A cohort without sessions gets
-    an empty state that schedules them from its weekly pattern.
+    Everything is loaded through the task runner: the grid (two weeks, ``GRID_WEEKS``) and
+    the charts' summary are two tasks that a newer cohort supersedes (the summary's worker
+    imports matplotlib first, so the charts never do it on the GUI thread). Marks go through
+    an ``AttendanceMarker`` (undoable, written in order); once every write is done, the
+    summary (charts and the below-the-minimum list) is loaded again. A mark made anywhere
+    else (the live round, an import) reloads both, with the same cell current and the grid
+    scrolled where it was. A cohort without sessions gets an empty state that schedules
+    them from its weekly pattern.
     """
 
     key = "attendance"
     title = "Attendance"
 
-    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None):
-        super().__init__(services, tasks, parent)
+    def __init__(
+        self,
+        attendance: AttendanceService,
+        summaries: AttendanceSummaryService,
+        sessions: SessionService,
+        tasks: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        now: Callable[[], dt.datetime],
+    ):
+        super().__init__(tasks, parent)
+        self._attendance, self._summaries, self._sessions, self._now = (
+            attendance, summaries, sessions, now,
+        )  # fmt: skip
         self.model = AttendanceGridModel(self)
-        self.marker = AttendanceMarker(services.attendance, tasks, self.model, self)
+        self.marker = AttendanceMarker(attendance, tasks, self.model, self)
         self.summary: AttendanceSummary | None = None
+        self._shown: CohortRow | None = None  # the cohort whose grid is on screen
         self._ending: dt.date | None = None  # the grid's last week; None: the latest
         self._grid_stale = False
-        self._warmed = False
-        self._load_pending = False  # a cohort arrived while the page was hidden
         self.no_sessions = EmptyState(self)
         self.no_sessions.setObjectName("attendanceNoSessions")
         self.no_sessions.action_triggered.connect(self.schedule_sessions)
@@ -177,6 +190,11 @@ class AttendancePage(DeskPage):
         )
 
     def show_cohort(self, cohort: CohortRow) -> None:
+        shown, self._shown = self._shown, cohort
+        if shown is not None and shown.id == cohort.id:
+            self.heading.setText(f"Attendance in {cohort.name}")  # renamed, perhaps
+            self._load()  # the same cohort again: its grid stays where it was
+            return
         self.marker.reset()
         self._ending = None
         self.summary = None
@@ -187,47 +205,15 @@ class AttendancePage(DeskPage):
         self.empty_state.show_state(f"Attendance in {cohort.name}", "Loading sessions and marks…")
         self._stack.setCurrentWidget(self.empty_state)
         self._show_notice("")
-        self._load_pending = True
-        if self.isVisible():
-            self._load()
+        self._load()
 
-    def clear(self) -> None:
-        """The vault is locking: drop the grid, the list, the charts and the undo history."""
-        self.marker.reset()
-        self.marker.service = locked_stand_in("attendance")
-        self.model.load(None)
-        self.summary = None
-        self.below.clear(0)
-        self.charts.show_loading()
-        self.heading.setText("Attendance")
-        self.span_label.clear()
-        self.notice.clear()
-        self.notice.hide()
-        super().clear()
-
-    def restore(self, services: Services) -> None:
-        super().restore(services)
-        self.marker.service = services.attendance
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._load_pending and self.cohort is not None:
+    def follow_changes(self, changes: Changes) -> None:
+        if self.concerns_cohort(changes):
             self._load()
 
     def _load(self) -> None:
-        """Load what the page shows; only once it is on screen, so that a start on another
-        page neither queries the vault for it nor imports matplotlib."""
-        self._load_pending = False
-        if not self._warmed:
-            from views.charts.chart import warm_up
-
-            self._warmed = True
-            self._tasks.submit(warm_up, name="import matplotlib", owner=self)
         self.load_grid()
         self.load_summary()
-
-    def show_session_count(self, cohort: CohortRow, count: int) -> None:
-        """Unused: this page loads its grid instead of counting sessions."""
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -239,7 +225,7 @@ class AttendancePage(DeskPage):
         if self.marker.writer.busy:
             self._grid_stale = True
             return
-        service, ending = self._services.attendance, self._ending
+        service, ending = self._attendance, self._ending
         self._tasks.submit(
             lambda: service.grid(cohort.id, weeks=GRID_WEEKS, ending=ending),
             on_success=self._on_grid_loaded,
@@ -252,9 +238,16 @@ class AttendancePage(DeskPage):
         cohort = self.cohort
         if cohort is None:
             return
-        service = self._services.attendance_summary
+        service = self._summaries
+
+        def load() -> AttendanceSummary:
+            from views.charts.chart import warm_up
+
+            warm_up()  # matplotlib's first import, on this worker, never on the GUI thread
+            return service.summary(cohort.id)
+
         self._tasks.submit(
-            lambda: service.summary(cohort.id),
+            load,
             on_success=self._on_summary_loaded,
             on_failure=self._on_failed,
             key="attendance-summary",
@@ -264,6 +257,9 @@ class AttendancePage(DeskPage):
     def _on_grid_loaded(self, grid: AttendanceGrid) -> None:
         cohort = self.cohort
         if cohort is None or cohort.id != grid.cohort_id:
+            return
+        if self.marker.writer.busy:  # read before the marks now being written: load again
+            self._grid_stale = True  # once they are
             return
         if grid.total_sessions == 0:
             self.no_sessions.show_state(
@@ -276,6 +272,7 @@ class AttendancePage(DeskPage):
             self._stack.setCurrentWidget(self.no_sessions)
             return
         current = self.model.cell(self.grid.currentIndex())
+        scrolled = (self.grid.horizontalScrollBar().value(), self.grid.verticalScrollBar().value())
         self.model.load(grid)
         self._ending = grid.last_day
         self.span_label.setText(f"{short_date(grid.first_day)} – {short_date(grid.last_day)}")
@@ -297,6 +294,10 @@ class AttendancePage(DeskPage):
         if index.isValid():
             self.grid.setCurrentIndex(index)
             self.grid.scrollTo(index)
+        if current is not None and index.isValid():  # the same cell: the same view of it
+            self.grid.doItemsLayout()
+            self.grid.horizontalScrollBar().setValue(scrolled[0])
+            self.grid.verticalScrollBar().setValue(scrolled[1])
         if not grid.sessions:
             self._show_notice("No sessions in these weeks.")
 
@@ -385,7 +386,7 @@ class AttendancePage(DeskPage):
         cohort = self.cohort
         if cohort is None:
             return
-        sessions, now = self._services.sessions, self._services.context.now
+        sessions, now = self._sessions, self._now
 
         def schedule() -> int:
             today = now().astimezone(ZoneInfo(cohort.timezone)).date()

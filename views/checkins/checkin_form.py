@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
-from app.services.checkin_log.service import CheckInLogRow
-from app.services.checkins import CheckInDraft, CheckInRow
-from app.services.container import Services
-from app.services.enrollments import EnrollmentRow
+from app.services.changes import Changes
+from app.services.checkin_log.service import CheckInLogRow, CheckInLogService
+from app.services.checkins import CheckInDraft, CheckInRow, CheckInService
+from app.services.enrollments import EnrollmentRow, EnrollmentService
 from app.services.errors import InvalidInput
-from app.services.sessions import SessionRow
+from app.services.sessions import SessionRow, SessionService
 from app.tasks import TaskRunner
 from models import SessionStatus
 from views.checkins.checkin_form_fields import CheckInFields
@@ -68,14 +69,25 @@ class CheckInForm(CheckInFields):
     at the chosen session loads what they said (saving then edits it). ``saved(Saved)`` is
     emitted after the service stored the check-in; a refusal (``InvalidInput``) is shown
     beside the field it names, that field gets the focus, and nothing is stored.
+    ``follow_changes(changes)`` keeps the lists of sessions and people and the marks of who
+    has checked in true to the vault, without touching what is being typed.
     """
 
     saved = Signal(object)
 
-    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(
+        self,
+        checkins: CheckInService,
+        log: CheckInLogService,
+        sessions: SessionService,
+        enrollments: EnrollmentService,
+        tasks: TaskRunner,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("checkinForm")
-        self._services = services
+        self._checkins, self._log = checkins, log
+        self._sessions_service, self._enrollments = sessions, enrollments
         self._tasks = tasks
         self.cohort: FormCohort | None = None
         self._sessions: list[SessionRow] = []
@@ -91,10 +103,6 @@ class CheckInForm(CheckInFields):
 
     # -- the cohort, its sessions and people ---------------------------------------------------
 
-    def set_services(self, services: Services) -> None:
-        """The services over a newly opened vault (or a stand-in while it is locked)."""
-        self._services = services
-
     def set_cohort(self, cohort: FormCohort | None) -> None:
         if cohort == self.cohort and cohort is not None:
             return
@@ -104,7 +112,7 @@ class CheckInForm(CheckInFields):
         self.session.clear()
         self.participant.clear()
         self._show_cravings(cohort is not None and cohort.has_cravings)
-        if cohort is None:  # also when the vault locks: nobody's words stay behind
+        if cohort is None:  # nobody's words stay behind
             self._pending_edit = None
             self._clear_fields()
             self.sparkline.set_moods(())
@@ -114,16 +122,64 @@ class CheckInForm(CheckInFields):
         self.note.setText(f"Loading {cohort.name}’s sessions…")
         self._set_enabled(False)
         self._loading = True
-        services = self._services
+        self._load_roster(cohort, self._on_roster)
+
+    def _load_roster(self, cohort: FormCohort, then: Callable[[_Roster], None]) -> None:
+        sessions, enrollments = self._sessions_service, self._enrollments
 
         def load() -> _Roster:
-            sessions = services.sessions.for_cohort(cohort.id)
-            members = services.enrollments.for_cohort(cohort.id, include_ended=True)
-            return _Roster(cohort, sessions, members)
+            found = sessions.for_cohort(cohort.id)
+            members = enrollments.for_cohort(cohort.id, include_ended=True)
+            return _Roster(cohort, found, members)
 
         self._tasks.submit(
-            load, on_success=self._on_roster, on_failure=self._on_failed,
+            load, on_success=then, on_failure=self._on_failed,
             key=f"checkin-form-roster-{id(self)}", owner=self, name="check-in form roster",
+        )  # fmt: skip
+
+    def follow_changes(self, changes: Changes) -> None:
+        """Another window changed the vault: the lists and marks follow; the fields stay."""
+        cohort = self.cohort
+        if cohort is None or self._loading or not changes.touches_cohort(cohort.id):
+            return
+        if changes.touches("group_session", "enrollment", "participant", "cohort"):
+            self._load_roster(cohort, self._on_roster_changed)
+        elif changes.touches("checkin"):
+            self._refresh_marks()
+
+    def _on_roster_changed(self, roster: _Roster) -> None:
+        """New lists of sessions and people, with the same session and person chosen."""
+        if roster.cohort != self.cohort:
+            return
+        session = self.current_session
+        if session is None or session.id not in {s.id for s in roster.sessions}:
+            self.session.blockSignals(True)
+            self.session.clear()
+            self.session.blockSignals(False)
+            self._on_roster(roster)  # what was chosen is gone: choose afresh
+            return
+        zone = ZoneInfo(roster.cohort.timezone)
+        self._sessions = sorted(roster.sessions, key=lambda s: s.scheduled_start, reverse=True)
+        self._members = roster.members
+        self.session.blockSignals(True)
+        self.session.clear()
+        for row in self._sessions:
+            self.session.addItem(session_label(row, row.scheduled_start.astimezone(zone)), row.id)
+        self.session.setCurrentIndex(index_of(self.session, session.id))
+        self.session.blockSignals(False)
+        self._fill_people(self.current_session)  # the same person stays chosen
+        self._refresh_marks()
+
+    def _refresh_marks(self) -> None:
+        """Read again who has checked in at the chosen session (the marks beside names)."""
+        session = self.current_session
+        if session is None:
+            return
+        checkins = self._checkins
+        self._tasks.submit(
+            lambda: (session.id, checkins.for_session(session.id)),
+            on_success=self._show_marks, on_failure=self._on_failed,
+            key=f"checkin-form-session-{id(self)}", owner=self, name="check-ins of a session",
         )  # fmt: skip
 
     def _on_roster(self, roster: _Roster) -> None:
@@ -164,7 +220,7 @@ class CheckInForm(CheckInFields):
         self._fill_people(session)
         if session is None:
             return
-        checkins = self._services.checkins
+        checkins = self._checkins
         self._tasks.submit(
             lambda: (session.id, checkins.for_session(session.id)),
             on_success=self._on_session_checkins, on_failure=self._on_failed,
@@ -193,16 +249,22 @@ class CheckInForm(CheckInFields):
         )
         self.participant.blockSignals(False)
 
-    def _on_session_checkins(self, found: tuple[uuid.UUID, list[CheckInRow]]) -> None:
+    def _show_marks(self, found: tuple[uuid.UUID, list[CheckInRow]]) -> bool:
+        """A ✓ beside each person who has checked in; False if another session is chosen."""
         session_id, rows = found
         if self.current_session is None or self.current_session.id != session_id:
-            return
+            return False
         self._existing = {row.participant_id: row for row in rows}
         for i in range(self.participant.count()):
             person = self.participant.itemData(i)
             done = person in self._existing
             name = self.participant.itemText(i).removesuffix(" ✓")
             self.participant.setItemText(i, f"{name} ✓" if done else name)
+        return True
+
+    def _on_session_checkins(self, found: tuple[uuid.UUID, list[CheckInRow]]) -> None:
+        if not self._show_marks(found):
+            return
         if self._pending_edit is None and self._editing is None:
             self._choose_next_person()  # a new check-in: the first who has not checked in
         self._on_participant_changed()
@@ -236,7 +298,7 @@ class CheckInForm(CheckInFields):
         if person is None:
             self.sparkline.set_moods(())
             return
-        log = self._services.checkin_log
+        log = self._log
         self._tasks.submit(
             lambda: (person, log.trends([person]).get(person)),
             on_success=self._on_trend, key=f"checkin-form-trend-{id(self)}", owner=self,
@@ -310,7 +372,7 @@ class CheckInForm(CheckInFields):
         existing = self._existing.get(person)
         previous = _draft(existing) if existing is not None else None
         self.save_button.setEnabled(False)
-        checkins = self._services.checkins
+        checkins = self._checkins
         self._tasks.submit(
             lambda: checkins.record(session.id, person, draft),
             on_success=lambda row: self._on_saved(Saved(row, draft, previous)),

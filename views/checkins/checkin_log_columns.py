@@ -11,10 +11,9 @@ from PySide6.QtCore import Qt
 
 from app.services.checkin_log.service import CheckInLogRow, LogSort, MoodTrend
 from models import ShareScope
+from views.roles import FIRST_OWN_ROLE, ROW_ROLE, SORT_ROLE
 
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the whole CheckInLogRow
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a raw value that sorts as the column does
-TREND_ROLE = Qt.ItemDataRole.UserRole + 3  # the participant's moods up to this check-in
+TREND_ROLE = FIRST_OWN_ROLE  # the participant's moods up to this check-in
 
 
 class LogColumn(enum.IntEnum):

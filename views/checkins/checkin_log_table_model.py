@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from app.services.checkin_log.service import (
+    MAX_PAGE,
     CheckInLogPage,
     CheckInLogQuery,
     CheckInLogRow,
@@ -34,8 +35,6 @@ from views.checkins.checkin_log_columns import (
     DISPLAY,
     FIRST_CLICK_DESCENDING,
     NUMBERS,
-    ROW_ROLE,
-    SORT_ROLE,
     SORTS,
     TITLES,
     TREND_ROLE,
@@ -46,11 +45,10 @@ from views.checkins.checkin_log_columns import (
 )
 from views.checkins.checkin_trends import MoodTrendCache
 from views.errors import user_message
+from views.roles import ROW_ROLE, SORT_ROLE
 
 __all__ = [
     "COLUMN_OF_SORT",
-    "ROW_ROLE",
-    "SORT_ROLE",
     "TREND_ROLE",
     "CheckInLogTableModel",
     "LogColumn",
@@ -82,11 +80,15 @@ class CheckInLogTableModel(QAbstractTableModel):
     ``loading_changed(bool)`` says whether a page is on its way; ``failed(str)`` says why a
     page could not be read (the model then stops fetching until ``reload()``). Mood trends
     for the sparkline column arrive after their rows and are kept per participant.
+    ``refresh()`` reads the query again after a change in the vault, as far as it was
+    loaded, and swaps the rows in at once; ``refreshed`` follows, so the view can return
+    to the record it had selected and the place it was scrolled to.
     """
 
     count_changed = Signal(object)
     loading_changed = Signal(bool)
     failed = Signal(str)
+    refreshed = Signal()
 
     def __init__(
         self,
@@ -146,19 +148,54 @@ class CheckInLogTableModel(QAbstractTableModel):
             return
         self._reset(query)
 
-    def set_log(self, log: CheckInLogService) -> None:
-        """The service over a newly opened vault (or a stand-in while it is locked)."""
-        self._log = log
-        self.trends.set_log(log)
-
     def reload(self) -> None:
-        """Read the current query again from its first page (after a change in the vault)."""
+        """Read the current query again from its first page (an empty view meanwhile)."""
         self._reset(self._query)
 
     def clear(self) -> None:
-        """Forget every row and trend (the vault is locking); late trends are dropped too."""
+        """Forget every row and trend; late trends are dropped too."""
         self.trends.clear()
         self._reset(None)
+
+    def refresh(self) -> None:
+        """Read the query again, as many rows as are loaded, and show them in one reset."""
+        query = self._query
+        if query is None:
+            return
+        if self._broken or not self._rows:
+            self._reset(query)
+            return
+        self._generation += 1  # what is in flight for the rows on screen is stale now
+        self._current.generation = self._generation
+        generation, log, stale = self._generation, self._log, self._stale(self._generation)
+        self._reading, self._ahead, self._insert_on_arrival = True, None, False
+        limit = min(max(len(self._rows), self._first_page), MAX_PAGE)
+        self._ticket += 1
+        self._tasks.submit(
+            lambda: log.page(query, limit=limit, stop=stale),
+            on_success=lambda page: self._on_refreshed(generation, page),
+            on_failure=lambda error: self._on_page_failed(generation, error),
+            key=f"checkin-log-refresh-{id(self)}",
+            owner=self,
+            name="check-in log refresh",
+        )
+
+    def _on_refreshed(self, generation: int, page: CheckInLogPage) -> None:
+        query = self._query
+        if generation != self._generation or query is None:
+            return
+        self.beginResetModel()
+        self._rows = list(page.rows)
+        self._positions = {row.id: position for position, row in enumerate(self._rows)}
+        self._cursor = page.cursor
+        self._exhausted = page.cursor is None
+        self._reading, self._ahead, self._insert_on_arrival = False, None, False
+        self.count = None
+        self.endResetModel()
+        self._set_pending(False)
+        self.count_changed.emit(None)
+        self._request_count(query)
+        self.refreshed.emit()
 
     def _reset(self, query: CheckInLogQuery | None) -> None:
         was_loading = self._pending

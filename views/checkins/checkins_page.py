@@ -20,30 +20,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.checkin_log.service import CheckInLogQuery, CheckInLogRow
+from app.services.changes import ROUND_PROGRESS, Changes
+from app.services.checkin_log.service import CheckInLogQuery, CheckInLogRow, LogSort
 from app.services.checkins import CheckInDraft
 from app.services.enrollments import EnrollmentRow
 from app.services.ids import checkin_id
 from app.services.search import HitKind, SearchHit
 from views.checkins.checkin_form import CheckInForm, FormCohort, Saved
 from views.checkins.checkin_log_filters import CheckInLogFilters, CohortChoice, index_of
-from views.checkins.checkin_log_table_model import (
-    COLUMN_OF_SORT,
-    ROW_ROLE,
-    CheckInLogTableModel,
-    LogColumn,
-)
+from views.checkins.checkin_log_table_model import COLUMN_OF_SORT, CheckInLogTableModel, LogColumn
 from views.checkins.checkin_log_view import configure_log_view, follow_scrolling, order_text
 from views.checkins.checkin_sparkline import SparklineDelegate
 from views.checkins.checkin_undo import SaveCheckInCommand
 from views.empty_state import EmptyState
 from views.errors import user_message
-from views.shell.desk_page import DeskPage
-from views.shell.locked import locked_stand_in
+from views.roles import ROW_ROLE
+from views.shell.desk_page import DeskPage, PagePlace
+from views.tables import ViewPlace, place_of, return_to
 
 if TYPE_CHECKING:
+    from app.services.checkin_log.service import CheckInLogService
+    from app.services.checkins import CheckInService
     from app.services.cohorts import CohortRow
-    from app.services.container import Services
+    from app.services.enrollments import EnrollmentService
+    from app.services.sessions import SessionService
     from app.tasks import TaskRunner
 
 
@@ -52,21 +52,33 @@ class CheckInsPage(DeskPage):
 
     Recording or editing a check-in in the form updates the log in place (or reloads it for
     a new one) and can be undone with Ctrl+Z; Enter or a double click on a row edits it.
+    A check-in recorded anywhere else (the live round, an import) refreshes the log, its
+    count and the form's list of who has checked in, keeping the selected row in view.
     """
 
     key = "checkins"
     title = "Check-ins"
 
-    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None):
-        super().__init__(services, tasks, parent)
-        self.model = CheckInLogTableModel(services.checkin_log, tasks, parent=self)
+    def __init__(
+        self,
+        log: CheckInLogService,
+        checkins: CheckInService,
+        sessions: SessionService,
+        enrollments: EnrollmentService,
+        tasks: TaskRunner,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(tasks, parent)
+        self._checkins, self._enrollments = checkins, enrollments
+        self.model = CheckInLogTableModel(log, tasks, parent=self)
         self.filters = CheckInLogFilters(self)
-        self.form = CheckInForm(services, tasks, self)
+        self.form = CheckInForm(checkins, log, sessions, enrollments, tasks, self)
         self._undo = QUndoStack(self)
         self.undo_stack = self._undo  # the window's Edit ▸ Undo/Redo (Ctrl+Z) follow it
         self._select_when_loaded: uuid.UUID | None = None
         self._wanted_person: uuid.UUID | None = None  # from a search hit, until people load
-        self._template = CheckInLogQuery()  # the order kept across a lock
+        self._template = CheckInLogQuery()  # the order a new query starts from
+        self._log_place: ViewPlace | None = None  # where the log was when a refresh began
         self._announced = False
         self._build()
         self._connect()
@@ -148,6 +160,7 @@ class CheckInsPage(DeskPage):
         self.model.modelReset.connect(self._on_model_reset)
         self.model.rowsInserted.connect(self._on_rows_inserted)
         self.model.failed.connect(self._on_log_failed)
+        self.model.refreshed.connect(self._on_log_refreshed)
         self.table.activated.connect(self._on_row_activated)
         follow_scrolling(self.table, self.model.prefetch)
         self.form.saved.connect(self._on_saved)
@@ -170,18 +183,36 @@ class CheckInsPage(DeskPage):
         if cohort is None:
             self.loaded.emit()
 
-    def clear(self) -> None:
-        """The vault is locking: nobody's words, names or search text stay (the order does)."""
-        self._forget()
-        locked = locked_stand_in("services")
-        self.form.set_services(locked)
-        self.model.set_log(locked)
-        super().clear()
+    def place(self) -> PagePlace:
+        query = self.model.query or self._template
+        return PagePlace(order=f"{query.sort.value} {'desc' if query.descending else 'asc'}")
 
-    def restore(self, services: Services) -> None:
-        super().restore(services)
-        self.form.set_services(services)
-        self.model.set_log(services.checkin_log)
+    def go_to(self, place: PagePlace) -> None:
+        sort, _space, direction = place.order.partition(" ")
+        if sort in {member.value for member in LogSort}:  # else the log's own order
+            self._template = CheckInLogQuery(sort=LogSort(sort), descending=direction == "desc")
+
+    def follow_changes(self, changes: Changes) -> None:
+        chosen = self.filters.chosen_cohort
+        if changes.only(ROUND_PROGRESS) or not (
+            chosen is None or changes.touches_cohort(chosen.id)
+        ):
+            return
+        if changes.everything:
+            self.model.trends.clear()
+        for person in changes.participants:
+            self.model.forget_trend(person)
+        self._log_place = place_of(self.table, _row_id)
+        self.model.refresh()
+        if chosen is not None and changes.touches("enrollment", "participant"):
+            self._load_people(chosen.id)
+        self.form.follow_changes(changes)
+
+    def _on_log_refreshed(self) -> None:
+        place, self._log_place = self._log_place, None
+        if place is not None:
+            return_to(self.table, place, _row_id)
+        self._show_status()
 
     def _forget(self) -> None:
         if self.model.query is not None:
@@ -225,7 +256,7 @@ class CheckInsPage(DeskPage):
     def _load_people(self, cohort_id: uuid.UUID | None) -> None:
         if cohort_id is None:
             return  # "All cohorts": keep the last cohort's people, so one person can be followed
-        enrollments = self._services.enrollments
+        enrollments = self._enrollments
         self._tasks.submit(
             lambda: (cohort_id, enrollments.for_cohort(cohort_id, include_ended=True)),
             on_success=self._on_people, key=f"checkins-people-{id(self)}", owner=self,
@@ -349,7 +380,7 @@ class CheckInsPage(DeskPage):
         self, session_id: uuid.UUID, participant_id: uuid.UUID, draft: CheckInDraft | None
     ) -> None:
         """Undo or redo: store ``draft`` (None: remove the check-in), then show it."""
-        checkins = self._services.checkins
+        checkins = self._checkins
 
         def work() -> uuid.UUID:
             if draft is None:
@@ -381,3 +412,7 @@ class CheckInsPage(DeskPage):
 
     def _on_change_failed(self, error: Exception) -> None:
         self.status.setText(f"That could not be undone: {user_message(error)}")
+
+
+def _row_id(row: CheckInLogRow) -> uuid.UUID:
+    return row.id

@@ -30,7 +30,7 @@ from views.goals.goal_models import (
     WeekGoalsModel,
 )
 from views.heading import heading_label, note_label
-from views.snapshot_table_model import SORT_ROLE
+from views.roles import SORT_ROLE
 from views.tables import table_view
 
 FORM_WIDTH = 360
@@ -210,26 +210,3 @@ class GoalBoardView(QWidget):
         layout.addWidget(self.history_note)
         layout.addWidget(self.history_view, 1)
         return tab
-
-    def clear(self) -> None:
-        """Empty every model, form and label that can hold a name or a goal."""
-        for model in (
-            self.due_model,
-            self.week_model,
-            self.people_model,
-            self.domain_model,
-            self.history_model,
-        ):
-            model.clear()
-        self.session.clear()
-        self.outcome.clear()
-        self.new_goal.clear()
-        for label in (
-            self.summary,
-            self.feedback,
-            self.due_hint,
-            self.week_hint,
-            self.history_note,
-        ):
-            label.clear()
-        self.feedback.hide()

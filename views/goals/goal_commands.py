@@ -28,7 +28,7 @@ class SerialWrites(QObject):
     An undo must never overtake the write it undoes, and the runner's pool runs tasks side
     by side; so writes queue here. ``written()`` follows each successful write; a refused
     one calls its ``on_failure(error)`` (else emits ``failed(message)``) and empties the
-    queue, since later steps assumed it had worked. ``clear()`` drops what has not started.
+    queue, since later steps assumed it had worked.
     """
 
     written = Signal()
@@ -53,9 +53,6 @@ class SerialWrites(QObject):
         self._queue.append((work, on_success, on_failure))
         if not self._running:
             self._next()
-
-    def clear(self) -> None:
-        self._queue.clear()
 
     def _next(self) -> None:
         if not self._queue:

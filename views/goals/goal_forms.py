@@ -140,9 +140,6 @@ class OutcomePanel(QGroupBox):
         self.note.clear()
         self.message.clear_message()
 
-    def clear(self) -> None:
-        self.show_goal(None)
-
     def show_error(self, text: str) -> None:
         self.message.show_message(text)
 
@@ -238,14 +235,6 @@ class NewGoalForm(QGroupBox):
         """The last goal was saved: clear its text for the next person."""
         self.text.clear()
         self.note.setText(f"Goal set for {name}.")
-        for message in self.messages.values():
-            message.clear_message()
-
-    def clear(self) -> None:
-        self.person.clear()
-        self.text.clear()
-        self.domain.setCurrentIndex(0)
-        self.note.clear()
         for message in self.messages.values():
             message.clear_message()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
@@ -10,9 +11,10 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
+from app.services.changes import Changes
 from app.services.errors import InvalidInput
-from app.services.goals.board import BoardGoal, GoalBoard
-from app.services.goals.service import GoalRow
+from app.services.goals.board import BoardGoal, GoalBoard, GoalBoardService
+from app.services.goals.service import GoalRow, GoalService
 from app.services.search import HitKind
 from app.tasks import TaskRunner
 from models import ReviewOutcome
@@ -21,13 +23,15 @@ from views.errors import user_message
 from views.goals.goal_board_view import GoalBoardView
 from views.goals.goal_commands import RecordOutcomeCommand, SerialWrites, SetGoalCommand
 from views.goals.goal_models import OUTCOME_TEXT, day_text
-from views.shell.desk_page import DeskPage, schedule_text
-from views.snapshot_table_model import ROW_ROLE, SnapshotTableModel
+from views.roles import ROW_ROLE
+from views.shell.desk_page import DeskPage, PagePlace, schedule_text
+from views.snapshot_table_model import SnapshotTableModel
+from views.tables import place_of, return_to
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
-    from app.services.container import Services
     from app.services.search import SearchHit
+    from app.services.sessions import SessionService
 
 SCHEDULE_WEEKS = 4
 RowT = TypeVar("RowT")
@@ -38,15 +42,27 @@ class GoalsPage(DeskPage):
 
     Opens at today's session (else the latest before it). Recording a report-back, carrying
     a goal forward and setting a goal are undoable (``undo_stack``); their writes queue so
-    that an undo never overtakes what it undoes. Across a lock it keeps the cohort, the
-    session and the selected goal (ids only) and nothing else.
+    that an undo never overtakes what it undoes. A goal set or reported on anywhere else
+    (the live round, an import) reloads the board at the same session, the same goal kept
+    selected. ``place()`` is the session and the selected goal (ids only).
     """
 
     key = "goals"
     title = "Goals"
 
-    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None):
-        super().__init__(services, tasks, parent)
+    def __init__(
+        self,
+        board: GoalBoardService,
+        goals: GoalService,
+        sessions: SessionService,
+        tasks: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        today: Callable[[], dt.date],
+    ):
+        super().__init__(tasks, parent)
+        self._board, self._goals, self._sessions, self._today = board, goals, sessions, today
+        self._arriving: PagePlace | None = None  # where to be once the cohort is set
         self._undo = QUndoStack(self)
         self.undo_stack = self._undo
         self.board: GoalBoard | None = None
@@ -86,6 +102,9 @@ class GoalsPage(DeskPage):
         if cohort.id != self._cohort_id:
             self._cohort_id, self._session_id, self._kept_goal = cohort.id, None, None
             self._undo.clear()
+            arriving, self._arriving = self._arriving, None
+            if arriving is not None:
+                self._session_id, self._kept_goal = arriving.session_id, arriving.record_id
         if self.board is None or self.board.cohort_id != cohort.id:
             self.empty_state.show_state(f"Goals in {cohort.name}", "Loading the goal board…")
             self._stack.setCurrentWidget(self.empty_state)
@@ -97,14 +116,18 @@ class GoalsPage(DeskPage):
             if self.board is not None and self.board.cohort_id == hit.cohort_id:
                 self._apply_pending_hit()
 
-    def clear(self) -> None:
-        self._writes.clear()
-        self._remember_selection()
-        self.board = None
-        self._pending_hit = None
-        self.view.clear()
-        self.board_state.show_state("", "")
-        super().clear()
+    def place(self) -> PagePlace:
+        goal = self._selected_due()
+        return PagePlace(
+            record_id=goal.id if goal is not None else self._kept_goal, session_id=self._session_id
+        )
+
+    def go_to(self, place: PagePlace) -> None:
+        self._arriving = place
+
+    def follow_changes(self, changes: Changes) -> None:
+        if self.concerns_cohort(changes):
+            self._load()
 
     # -- loading -------------------------------------------------------------------------
 
@@ -113,7 +136,7 @@ class GoalsPage(DeskPage):
         cohort = self.cohort
         if cohort is None:
             return
-        board, session_id = self._services.goal_board, self._session_id
+        board, session_id = self._board, self._session_id
         self._tasks.submit(
             lambda: board.board(cohort.id, session_id),
             on_success=self._show_board,
@@ -150,7 +173,12 @@ class GoalsPage(DeskPage):
             )
             return
         self._session_id = board.session.id
+        view = self.view
+        others = (view.week_view, view.people_view, view.domain_view, view.history_view)
+        places = [place_of(table, _identity) for table in others]
         self._fill(board)
+        for table, where in zip(others, places, strict=True):
+            return_to(table, where, _identity)
         self._stack.setCurrentWidget(self.view)
         self._restore_selection()
         self._apply_pending_hit()
@@ -206,12 +234,11 @@ class GoalsPage(DeskPage):
         if self._state_action.startswith("Go to"):
             self.page_requested.emit("roster")
             return
-        cohort, services = self.cohort, self._services
+        cohort, sessions, today = self.cohort, self._sessions, self._today
         if cohort is None:
             return
-        sessions, context = services.sessions, services.context
         self._tasks.submit(
-            lambda: sessions.schedule_weeks(cohort.id, context.today(), SCHEDULE_WEEKS),
+            lambda: sessions.schedule_weeks(cohort.id, today(), SCHEDULE_WEEKS),
             on_success=lambda _rows: self._load(),
             on_failure=self._on_failed,
             owner=self,
@@ -284,7 +311,7 @@ class GoalsPage(DeskPage):
             return
         command = RecordOutcomeCommand(
             self._writes,
-            self._services.goals,
+            self._goals,
             goal,
             board.session.id,
             outcome,
@@ -313,7 +340,7 @@ class GoalsPage(DeskPage):
         if board is None or board.session is None:
             return
         command = SetGoalCommand(
-            self._writes, self._services.goals, (participant, name), board.session.id, text, domain
+            self._writes, self._goals, (participant, name), board.session.id, text, domain
         )
 
         def done(row: GoalRow) -> None:
@@ -356,3 +383,9 @@ def select_row(
         return False
     select_index(view, proxy.mapFromSource(source))
     return True
+
+
+def _identity(row: object) -> object:
+    """A board row as its own key: the frozen rows compare by value, and an unchanged row
+    (same goal, same figures) is found again after a reload."""
+    return row

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMarginsF, Signal
+from PySide6.QtCore import QMarginsF, Signal, Slot
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.services.agenda.markdown import render
 from app.services.agenda.service import Agenda
+from app.services.changes import ROUND_PROGRESS, Changes
 from views.errors import user_message
 from views.heading import heading_label
 
@@ -58,9 +60,11 @@ class AgendaPanel(QWidget):
     """Shows an agenda (``AgendaService``) as a document; "Print to PDF…" asks where with a
     file dialog (``open()``) and writes the PDF through the task runner.
 
-    ``load_session(id)`` / ``load_cohort(id)`` read it off the GUI thread. ``pdf_written(path)``
-    and ``failed(message)`` report the outcome. The agenda is the facilitator's: it names
-    who needs a check-in and why, so it belongs in this window, never on a shared screen.
+    ``load_session(id)`` / ``load_cohort(id)`` read it off the GUI thread, and any change to
+    the agenda's cohort announced on the change bus reads it again (scrolled where it was).
+    ``pdf_written(path)`` and ``failed(message)`` report the outcome. The agenda is the
+    facilitator's: it names who needs a check-in and why, so it belongs in this window,
+    never on a shared screen.
     """
 
     pdf_written = Signal(object)
@@ -73,6 +77,7 @@ class AgendaPanel(QWidget):
         self._agendas, self._tasks = agendas, tasks
         self.agenda: Agenda | None = None
         self.dialog: QFileDialog | None = None
+        self._reader: Callable[[], Agenda] | None = None  # what reads the agenda shown
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(heading_label("Agenda", self, scale=1.15))
@@ -91,6 +96,7 @@ class AgendaPanel(QWidget):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         self.browser.setPlainText("Loading the agenda…")
+        tasks.changed.connect(self._on_vault_changed)
 
     def load_session(self, session_id: uuid.UUID) -> None:
         agendas = self._agendas
@@ -100,9 +106,18 @@ class AgendaPanel(QWidget):
         agendas = self._agendas
         self._load(lambda: agendas.for_cohort(cohort_id))
 
-    def _load(self, work: object) -> None:
+    @Slot(object)
+    def _on_vault_changed(self, changes: Changes) -> None:
+        agenda, reader = self.agenda, self._reader
+        if agenda is None or reader is None or changes.only(ROUND_PROGRESS):
+            return
+        if changes.touches_cohort(agenda.cohort_id):
+            self._load(reader)
+
+    def _load(self, work: Callable[[], Agenda]) -> None:
+        self._reader = work
         self._tasks.submit(
-            work,  # type: ignore[arg-type]
+            work,
             on_success=self.show_agenda,
             on_failure=self._on_failed,
             key=f"agenda-{id(self)}",
@@ -111,8 +126,12 @@ class AgendaPanel(QWidget):
         )
 
     def show_agenda(self, agenda: Agenda) -> None:
+        same = self.agenda is not None and self.agenda.cohort_id == agenda.cohort_id
+        scrolled = self.browser.verticalScrollBar().value()
         self.agenda = agenda
         self.browser.setMarkdown(render(agenda))
+        if same:  # the same agenda again, after a change: read on where it was
+            self.browser.verticalScrollBar().setValue(scrolled)
         self.print_button.setEnabled(True)
 
     def ask_for_pdf_path(self) -> QFileDialog | None:

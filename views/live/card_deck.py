@@ -82,6 +82,17 @@ class CardDeck(QStackedWidget):
                 self._discard(self.prepared)
             self.prepared = self._build(state.participant_id)
 
+    def drop_stale_prepared(self) -> None:
+        """The controller read the cards again: a card built ahead from older facts goes
+        (the next read-ahead builds it anew). The card on screen stays, with what is typed."""
+        prepared = self.prepared
+        if prepared is None:
+            return
+        pid = prepared.participant_id
+        if pid not in self.controller.states or self.controller.card(pid) != prepared.card:
+            self.prepared = None
+            self._discard(prepared)
+
     def set_presence(self, presence: PresenceRow) -> None:
         for card in (self.card, self.prepared):
             if card is not None and card.participant_id == presence.participant_id:

@@ -5,18 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from app.services.round.view import RoundView
-from models import RoundKind, TurnStatus
+from models import RoundKind, RoundOrder, TurnStatus
 from views.live.agenda_panel import AgendaPanel
 from views.live.live_window import LiveRoundWindow
 from views.live.start_dialog import StartChoice, StartSessionDialog
-from views.shell.locked import locked_stand_in
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
@@ -25,6 +26,25 @@ if TYPE_CHECKING:
 
 SCRIPT_VARIABLE = "CIRCLEKEEPER_LIVE_SCRIPT"  # see views/live/script_hook.py
 RESUME_WITHIN = dt.timedelta(hours=12)  # an older unfinished round is not offered
+_script_started = False
+
+
+def _start_script() -> None:
+    global _script_started
+    _script_started = True
+
+
+@dataclass(frozen=True, slots=True)
+class LivePlace:
+    """Which live windows were open at a lock, and where the round was: ids only."""
+
+    agenda: bool = False  # the agenda window
+    cohort_id: uuid.UUID | None = None  # the round's, when a round window was open
+    session_id: uuid.UUID | None = None
+    kind: RoundKind = RoundKind.CHECK_IN
+    order: RoundOrder = RoundOrder.ALPHABETICAL
+    presenter: bool = False  # the group screen was shown
+    agenda_panel: bool = False  # the round window's agenda beside the cards
 
 
 def resume_text(view: RoundView, cohort: CohortRow) -> str:
@@ -43,9 +63,12 @@ class LiveLauncher(QObject):
     ``start_action`` (Ctrl+G) opens the start dialog for the selected cohort; ``agenda_action``
     shows the cohort's next agenda. ``set_cohort(row)`` follows the cohort switcher; the
     first time a cohort with an unfinished round from the last 12 hours is selected, the
-    launcher offers to resume it. ``round_window`` is the open round window, if any.
-    ``lock()`` / ``restore(services)`` follow the vault's lock: the round is saved and its
-    windows closed before the vault closes, and offered again once it is open.
+    launcher offers to resume it. ``round_window`` is the open round window, if any. Its
+    actions belong to it: they leave the window's menus when it is destroyed.
+
+    At a lock, ``close_now()`` saves what was typed in the round and destroys every live
+    window, returning where they were; the launcher built at the unlock gets that back
+    through ``resume(place)``: the round window opens again where it was, without asking.
     """
 
     round_opened = Signal(object)  # LiveRoundWindow
@@ -58,12 +81,12 @@ class LiveLauncher(QObject):
         self.agenda_window: QMainWindow | None = None
         self.dialog: QWidget | None = None
         self._offered: set[uuid.UUID] = set()
-        self.start_action = QAction("Start &group…", host)
+        self.start_action = QAction("Start &group…", self)
         self.start_action.setShortcut(QKeySequence("Ctrl+G"))
         self.start_action.setStatusTip("Run a session's check-in round, live, from the keyboard")
         self.start_action.setEnabled(False)
         self.start_action.triggered.connect(self.open_start_dialog)
-        self.agenda_action = QAction("&Agenda…", host)
+        self.agenda_action = QAction("&Agenda…", self)
         self.agenda_action.setShortcut(QKeySequence("Ctrl+Shift+G"))
         self.agenda_action.setStatusTip("The agenda for the cohort's next session, printable")
         self.agenda_action.setEnabled(False)
@@ -71,9 +94,10 @@ class LiveLauncher(QObject):
         application = QApplication.instance()
         if application is not None:
             application.aboutToQuit.connect(self._save_before_quitting)
-        if os.environ.get(SCRIPT_VARIABLE):
+        if os.environ.get(SCRIPT_VARIABLE) and not _script_started:
             from views.live.script_hook import ScriptPlayer
 
+            _start_script()  # once per process: a launcher rebuilt at an unlock plays nothing
             self.script = ScriptPlayer(self, os.environ[SCRIPT_VARIABLE])
 
     @property
@@ -165,26 +189,42 @@ class LiveLauncher(QObject):
         self._hold_dialog(box)
         box.open()
 
-    # -- the lock contract (the composition root calls these; see views/shell/lock_controller.py) --
+    # -- the lock (the composition root calls these; see app/desk.py) ----------------------
 
-    def lock(self) -> None:
+    def close_now(self) -> LivePlace:
         """The vault is about to close: save what was typed (now, on this thread, while the
-        vault is still open), close every live window, forget the services."""
+        vault is still open), destroy every live window, and say where they were."""
+        place = LivePlace(agenda=self.agenda_window is not None and self.agenda_window.isVisible())
         window = self.round_window
         if window is not None:
-            window.save_draft_now()
-            window.controller.lane.drain()
-            window.close()
-        for other in (self.agenda_window, self.dialog):
+            view = window.controller.view
+            if view is not None and view.finished_at is None:
+                presenter = window.presenter is not None and window.presenter.isVisible()
+                place = LivePlace(
+                    place.agenda, view.cohort_id, view.session_id, view.kind,
+                    view.order_method, presenter, window.agenda_panel.isVisible(),
+                )  # fmt: skip
+            window.close()  # saves the draft and drains the lane while the vault is open
+        for other in (self.dialog, self.agenda_window):
             if other is not None:
                 other.close()
-        self.services = locked_stand_in("services")
-        self.set_cohort(None)
-        self._offered.clear()  # after the unlock, the interrupted round is offered again
+        for other in (self.dialog, self.agenda_window, self.round_window):
+            if other is not None and shiboken6.isValid(other):
+                shiboken6.delete(other)  # at once: nothing of the round stays on screen
+        self.round_window = self.agenda_window = self.dialog = None
+        return place
 
-    def restore(self, services: Services) -> None:
-        """The vault is open again; the switcher's next ``cohort_selected`` offers to resume."""
-        self.services = services
+    def resume(self, place: LivePlace) -> None:
+        """Open again what ``close_now`` closed (after an unlock, the cohort selected)."""
+        if place.session_id is not None and place.cohort_id is not None:
+            self._offered.add(place.cohort_id)  # resumed already: no need to ask
+            window = self.open_round(
+                StartChoice(place.cohort_id, place.session_id, place.order, None, place.kind)
+            )
+            window.actions_.agenda.setChecked(place.agenda_panel)
+            window.actions_.presenter.setChecked(place.presenter)
+        if place.agenda:
+            self.open_agenda()
 
     def _hold_dialog(self, dialog: QWidget) -> None:
         """``dialog`` is the one open now (deleted on close: forget it then)."""
@@ -195,6 +235,7 @@ class LiveLauncher(QObject):
         if self.dialog is dialog:
             self.dialog = None
 
+    @Slot()
     def _save_before_quitting(self) -> None:
         window = self.round_window
         if window is not None:

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.accountability.calendar import short_date
+from app.services.changes import ROUND_PROGRESS, Changes
 from app.services.round.view import RoundView
 from models import RoundKind, RoundOrder, TurnStatus
 from views.heading import heading_label, note_label
@@ -33,8 +34,9 @@ from views.live.peer_leader_bar import PeerLeaderBar
 from views.live.presenter_window import PresenterWindow
 from views.live.round_actions import KEY_LEGEND, RoundActions, RoundToolbar
 from views.live.round_controller import RoundController, RoundSetup, utc_now
-from views.live.round_order_model import ROW_ROLE, RoundOrderModel
+from views.live.round_order_model import RoundOrderModel
 from views.live.speaker_timer import SpeakerTimer
+from views.roles import ROW_ROLE
 
 if TYPE_CHECKING:
     from app.services.container import Services
@@ -49,7 +51,9 @@ class LiveRoundWindow(QMainWindow):
 
     Enter commits the card and shows the next person's at once (built ahead from the
     prefetched state); typing saves a local draft after a pause of ``DRAFT_PAUSE_MS``.
-    Closing the window first waits for every save. ``card`` is the card on screen.
+    Closing the window first waits for every save. ``card`` is the card on screen. A change
+    to the cohort made anywhere (another page, an import) reads the cards, the presence
+    marks, the agenda and the group screen again; the card on screen keeps what is typed.
     """
 
     card_shown = Signal(object)  # LiveCard
@@ -158,6 +162,8 @@ class LiveRoundWindow(QMainWindow):
         self.cards.card_shown.connect(self.card_shown)
         c.failed.connect(self.show_message)
         c.lane.idle_changed.connect(self._on_idle_changed)
+        c.refreshed.connect(self.cards.drop_stale_prepared)
+        self.tasks.changed.connect(self._on_vault_changed)
         self._debounce.timeout.connect(self.save_draft_now)
         a.done.triggered.connect(self.commit_card)
         a.skip.triggered.connect(lambda: self.controller.skip(self._typed()))
@@ -384,6 +390,17 @@ class LiveRoundWindow(QMainWindow):
             owner=presenter,
             name="presenter view",
         )
+
+    @Slot(object)
+    def _on_vault_changed(self, changes: Changes) -> None:
+        view = self.controller.view
+        if view is None or not (
+            changes.touches_cohort(view.cohort_id) or changes.touches_session(view.session_id)
+        ):
+            return
+        if not changes.only(ROUND_PROGRESS):
+            self.controller.refresh(changes)
+        self.refresh_presenter()  # the agenda panel follows the bus itself
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)

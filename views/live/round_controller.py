@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.services.accountability import Evaluation, ParticipantCard
+from app.services.changes import Changes
 from app.services.round.drafts import DraftRow
 from app.services.round.entries import CardState, PresenceRow
 from app.services.round.view import RoundView
@@ -53,6 +54,8 @@ class RoundController(QObject):
     move is pending. The card of whoever is next is read ahead (``state_ready``), so the
     window can build it before Enter. Drafts typed into a card are kept locally until saved
     (``unsaved``), so nothing typed can be lost between a keystroke and its save.
+    ``refresh(changes)`` reads the engine's cards and the presence marks again after a
+    change elsewhere (the saved round too, after an import); ``refreshed`` follows.
     """
 
     loaded = Signal(object)  # RoundSetup
@@ -61,6 +64,7 @@ class RoundController(QObject):
     state_ready = Signal(object)  # CardState
     presence_changed = Signal(object)  # PresenceRow
     draft_saved = Signal(float, float)  # requested, saved (time.perf_counter seconds)
+    refreshed = Signal()  # the engine's cards and presence were read again (refresh)
     failed = Signal(str)
 
     def __init__(
@@ -298,6 +302,50 @@ class RoundController(QObject):
             on_failure=self._fail,
         )
 
+    # -- changes made elsewhere --------------------------------------------------------------
+
+    def refresh(self, changes: Changes) -> None:
+        """Read the cards, the presence marks (and, after an import, the round) again.
+
+        Queued on the lane, so it reads after every write this window has asked for. The
+        card states of the people the change names are read again when next needed.
+        """
+        setup, view = self.setup, self.view
+        if setup is None or view is None:
+            return
+        s, session_id, round_id, everything = (
+            self.services,
+            view.session_id,
+            view.id,
+            (changes.everything),
+        )
+        people = set(changes.participants)
+
+        def load() -> tuple[Evaluation, tuple[PresenceRow, ...], RoundView | None]:
+            return (
+                s.accountability.evaluate(session_id),
+                tuple(s.round_entries.presence(session_id)),
+                s.rounds.get(round_id) if everything else None,
+            )
+
+        def done(loaded: tuple[Evaluation, tuple[PresenceRow, ...], RoundView | None]) -> None:
+            evaluation, presence, saved = loaded
+            if self.setup is None or self.view is None or self.view.id != round_id:
+                return
+            self.setup = dataclasses.replace(self.setup, evaluation=evaluation, presence=presence)
+            for person in list(self.states) if everything else people:
+                self._forget_state(person)  # after every read queued before this one
+            for row in presence:
+                self.presence_changed.emit(row)
+            if saved is not None and self._pending_moves == 0:
+                self._show(saved)
+            self.refreshed.emit()
+            self._read_ahead()
+
+        self.lane.submit(
+            load, on_success=done, on_failure=self._fail, coalesce="refresh", name="refresh"
+        )
+
     # -- internals --------------------------------------------------------------------------
 
     def _move(
@@ -349,7 +397,7 @@ class RoundController(QObject):
                 continue
             if pid in self.states:
                 if pid == upcoming:  # known already: say so once the move is on screen
-                    QTimer.singleShot(0, lambda pid=pid: self._announce(pid))
+                    QTimer.singleShot(0, self, lambda pid=pid: self._announce(pid))
                 continue
             self._asked.add(pid)
             self._read(pid)

@@ -11,9 +11,7 @@ from PySide6.QtGui import QFont
 
 from app.services.round.view import RoundView, TurnRow
 from models import TurnStatus
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the whole TurnRow
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the speaking position
+from views.roles import ROW_ROLE, SORT_ROLE  # the whole TurnRow; the speaking position
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,6 +26,7 @@ from app.services.sessions import SessionRow
 from models import RoundKind, RoundOrder
 from views.errors import user_message
 from views.heading import heading_label, note_label
+from views.roles import ROW_ROLE
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
@@ -133,7 +134,7 @@ class StartSessionDialog(QDialog):
         for session in sessions:
             text = session_text(session, self._cohort, self._rounds.get(session.id))
             item = QListWidgetItem(text, self.sessions)
-            item.setData(Qt.ItemDataRole.UserRole, session.id)
+            item.setData(ROW_ROLE, session.id)
         QListWidgetItem("A new session now (not on the schedule)", self.sessions)
         resumable = [i for i in range(len(sessions)) if sessions[i].id in self._rounds]
         self.sessions.setCurrentRow(resumable[0] if resumable else 0)
@@ -152,7 +153,7 @@ class StartSessionDialog(QDialog):
 
     def chosen_session(self) -> uuid.UUID | None:
         item = self.sessions.currentItem()
-        found = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        found = item.data(ROW_ROLE) if item is not None else None
         return found if isinstance(found, uuid.UUID) else None
 
     def choice(self) -> StartChoice:

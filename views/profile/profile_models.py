@@ -11,7 +11,8 @@ from PySide6.QtGui import QColor, QGuiApplication
 
 from app.services.profile import DomainSummary, ProfileEvent
 from app.services.progress import TimelineKind
-from views.snapshot_table_model import ROW_ROLE, Index, SnapshotTableModel
+from views.roles import ROW_ROLE
+from views.snapshot_table_model import Index, SnapshotTableModel
 from views.theme import meaning
 
 CLINICIAN_ONLY = "Clinician only"

@@ -6,9 +6,10 @@ import datetime as dt
 import itertools
 import logging
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.profile import ParticipantProfile
+from app.services.changes import ROUND_PROGRESS, Changes
+from app.services.profile import ParticipantProfile, ProfileEvent
+from app.services.progress import TimelineKind
 from app.tasks import TaskRunner
 from views.charts.calendar_heat_map import CalendarHeatMapChart
 from views.charts.chart import warm_up
@@ -38,9 +41,11 @@ from views.profile.profile_models import (
     TimelineTableModel,
 )
 from views.roster.roster_table_model import STATUS_TEXT, short_date
+from views.tables import place_of, return_to
 
 if TYPE_CHECKING:
-    from app.services.container import Services
+    from app.services.participants import ParticipantService
+    from app.services.profile import ProfileService
 
 TITLE_SUFFIX = "profile — Circlekeeper"
 
@@ -85,7 +90,9 @@ class ProfileWindow(QWidget):
     clinician-only notes sit in their own tinted panel, and clinician-only check-ins are
     tinted and labelled in the timeline. "Hide clinician-only" (Ctrl+Shift+H) takes both
     off the screen, e.g. while sharing it. ``loaded`` is emitted after each load is shown;
-    ``closed(participant_id)`` when the window closes (unsaved notes are saved first).
+    ``closed(participant_id)`` when the window closes (unsaved notes are saved first). It
+    reloads whenever a change announced on the change bus concerns the person (or a cohort
+    they stayed in), wherever it was made, keeping the timeline where it was.
     """
 
     loaded = Signal()
@@ -93,17 +100,20 @@ class ProfileWindow(QWidget):
 
     def __init__(
         self,
-        services: Services,
+        profiles: ProfileService,
+        participants: ParticipantService,
         tasks: TaskRunner,
         participant_id: uuid.UUID,
         parent: QWidget | None = None,
+        *,
+        today: Callable[[], dt.date],
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("profileWindow")
         self.setWindowTitle(f"Loading… — {TITLE_SUFFIX}")
         self.setAccessibleName("Participant profile")
-        self._services = services
+        self._profiles, self._today = profiles, today
         self._tasks = tasks
         self.participant_id = participant_id
         self.profile: ParticipantProfile | None = None
@@ -160,7 +170,7 @@ class ProfileWindow(QWidget):
         header.resizeSection(TimelineColumn.WHEN, text_width("Wed 30 Sep 2026, 18:00") + 16)
         header.resizeSection(TimelineColumn.WHAT, 220)
         header.resizeSection(TimelineColumn.SHARED, text_width(CLINICIAN_ONLY) + 16)
-        self.clinician = ClinicianPanel(services.participants, tasks, self)
+        self.clinician = ClinicianPanel(participants, tasks, self)
         self.clinician.saved.connect(self._on_notes_saved)
         self.clinician.save_failed.connect(self._on_notes_refused)
 
@@ -174,6 +184,7 @@ class ProfileWindow(QWidget):
                            (QKeySequence(Qt.Key.Key_Escape), self.close)):  # fmt: skip
             QShortcut(keys, self).activated.connect(slot)
         self.resize(1180, 760)
+        tasks.changed.connect(self._on_vault_changed)
         self.reload()
 
     def _table(self, model: object, name: str) -> QTableView:
@@ -230,8 +241,19 @@ class ProfileWindow(QWidget):
 
     # -- loading --------------------------------------------------------------------------
 
+    @Slot(object)
+    def _on_vault_changed(self, changes: Changes) -> None:
+        if changes.only(ROUND_PROGRESS):
+            return
+        stays = {stay.cohort_id for stay in self.profile.stays} if self.profile else set()
+        cohort_wide = changes.touches("cohort", "group_session") and any(
+            changes.touches_cohort(cohort) for cohort in stays
+        )  # a session cancelled or a cohort renamed shows in the timeline
+        if changes.touches_participant(self.participant_id) or cohort_wide:
+            self.reload()
+
     def reload(self) -> None:
-        profiles, person = self._services.profiles, self.participant_id
+        profiles, person = self._profiles, self.participant_id
 
         def load() -> ParticipantProfile:
             warm_up()  # matplotlib's first import, here on the worker, never on the GUI thread
@@ -250,13 +272,15 @@ class ProfileWindow(QWidget):
         """Fill the text parts now and draw the charts at the next turn of the event loop, so
         that the words are on screen first; ``loaded`` follows the charts."""
         self.profile = profile
-        today = self._services.context.today()
+        today = self._today()
         pronouns = f"  ({profile.pronouns})" if profile.pronouns else ""
         self.name.setText(f"{profile.display_name}{pronouns}")
         lines = [stay_text(profile), attendance_text(profile), recovery_text(profile, today)]
         self.details.setText(" · ".join(line for line in lines if line))
         self.domains.set_rows(profile.domains)
+        where = place_of(self.timeline_view, _event_key)
         self.timeline.set_rows(profile.timeline)
+        return_to(self.timeline_view, where, _event_key)
         names = {s.enrollment_id: s.cohort_name for s in profile.stays}
         self.clinician.show_profile(profile, names)
         self._charts_timer.start()
@@ -271,7 +295,7 @@ class ProfileWindow(QWidget):
             if self.mood.with_craving
             else "At each check-in, 0 to 10"
         )
-        today = self._services.context.today()
+        today = self._today()
         stay = profile.current_stay
         if stay is not None and stay.status.is_open:
             until = today
@@ -308,24 +332,17 @@ class ProfileWindow(QWidget):
 
     # -- Qt -------------------------------------------------------------------------------
 
-    def changeEvent(self, event: QEvent) -> None:
-        # Coming back to the window shows what changed elsewhere meanwhile (a cheap read).
-        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and self.profile:
-            self.reload()
-        super().changeEvent(event)
+    def save_notes_now(self) -> None:
+        """Store unsaved notes at once, on this thread: the vault is about to lock.
 
-    def close_for_lock(self) -> None:
-        """The vault is locking: keep unsaved notes, forget everything shown, and close.
-
-        Called after the task runner is drained and before the vault closes, so the notes
-        are written here, on the GUI thread; a refusal is logged, never shown over the lock.
+        Called after the task runner is drained and before the vault closes (the window is
+        destroyed next); a refusal is logged, never shown over the lock.
         """
         try:
             self.clinician.save_now()
         except Exception:
             log.warning("unsaved clinician notes could not be stored at lock", exc_info=True)
         self.clinician.clear()
-        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.clinician.dirty and not self._closing:
@@ -337,3 +354,8 @@ class ProfileWindow(QWidget):
         self.clinician.clear()
         self.closed.emit(self.participant_id)
         super().closeEvent(event)
+
+
+def _event_key(event: ProfileEvent) -> tuple[TimelineKind, uuid.UUID]:
+    """A timeline row's identity across reloads: the kind of record and its id."""
+    return (event.kind, event.record_id)

@@ -18,9 +18,9 @@ from views.roster.roster_table_model import RosterEntry
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
-    from app.services.container import Services
     from app.services.enrollments import EnrollResult
     from app.services.participants import ParticipantRow
+    from views.roster.roster_services import RosterServices
 
 
 class RosterChanges(QObject):
@@ -41,7 +41,7 @@ class RosterChanges(QObject):
 
     def __init__(
         self,
-        services: Services,
+        services: RosterServices,
         tasks: TaskRunner,
         selected: Callable[[], RosterEntry | None],
         cohort: Callable[[], CohortRow | None],
@@ -62,14 +62,10 @@ class RosterChanges(QObject):
         return self._pending > 0
 
     def clear(self) -> None:
-        """Close the dialog and forget the undo history (another cohort, or locking)."""
+        """Close the dialog and forget the undo history (another cohort is shown)."""
         if self.dialog is not None:
             self.dialog.reject()
         self.undo_stack.clear()
-
-    def set_services(self, services: Services) -> None:
-        """Work over ``services`` from now on (a locked stand-in while the vault is closed)."""
-        self._services = services
 
     # -- dialogs --------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from models import EnrollmentStatus
 from views.roster.roster_table_model import RosterEntry
 
 if TYPE_CHECKING:
-    from app.services.container import Services
+    from views.roster.roster_services import RosterServices
 
 Work = Callable[[], object]
 Runner = Callable[[Work, str], None]
@@ -49,7 +49,7 @@ def _draft(row: ParticipantRow) -> ParticipantDraft:
 
 
 def edit_command(
-    services: Services, run: Runner, before: ParticipantRow, after: ParticipantRow
+    services: RosterServices, run: Runner, before: ParticipantRow, after: ParticipantRow
 ) -> DoneCommand:
     participants = services.participants
     return DoneCommand(
@@ -61,7 +61,7 @@ def edit_command(
 
 
 def waitlist_command(
-    services: Services, run: Runner, entry: RosterEntry, new_start: dt.date
+    services: RosterServices, run: Runner, entry: RosterEntry, new_start: dt.date
 ) -> DoneCommand:
     """Undoes a move between the waitlist and the group, restoring the old start date."""
     enrollments, row = services.enrollments, entry.row
@@ -82,7 +82,7 @@ def waitlist_command(
 
 
 def end_command(
-    services: Services,
+    services: RosterServices,
     run: Runner,
     entry: RosterEntry,
     status: EnrollmentStatus,

@@ -167,15 +167,6 @@ class RosterControls(QWidget):
         self.notice.hide()
         self.error.show_message(text)
 
-    def clear(self) -> None:
-        self.filter.clear()
-        self.heading.clear()
-        self.summary.clear()
-        self.notice.clear()
-        self.notice.hide()
-        self.error.clear_message()
-        self.capacity_warning.clear_message()
-
     def update_actions(
         self, entry: RosterEntry | None, cohort: CohortRow | None, busy: bool, stack: QUndoStack
     ) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.services.container import Services
+    from views.roster.roster_services import RosterServices
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ def no_flags(_cohort_id: uuid.UUID, _day: dt.date) -> None:
     """A source that knows nothing (the column then says flags are not available)."""
 
 
-def flag_source(services: Services) -> FlagSource:
+def flag_source(services: RosterServices) -> FlagSource:
     """The engine's flags for the members as of the end of ``today`` (today's records count)."""
     engine = services.accountability
 

@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import shiboken6
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -18,27 +17,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.changes import Changes
 from app.tasks import TaskRunner
 from models import EnrollmentStatus
 from views.empty_state import EmptyState
 from views.errors import user_message
+from views.roles import ROW_ROLE
 from views.roster.roster_changes import RosterChanges
 from views.roster.roster_controls import CURRENT, RosterControls
 from views.roster.roster_flags import FlagSource, flag_source
-from views.roster.roster_table_model import (
-    ROW_ROLE,
-    Column,
-    RosterEntry,
-    RosterFilterProxy,
-    RosterTableModel,
-)
-from views.shell.desk_page import DeskPage
-from views.shell.locked import locked_stand_in
+from views.roster.roster_table_model import Column, RosterEntry, RosterFilterProxy, RosterTableModel
+from views.shell.desk_page import DeskPage, PagePlace
+from views.tables import place_of, return_to
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
-    from app.services.container import Services
-    from views.profile.profile_window import ProfileWindow
+    from views.roster.roster_services import RosterServices
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +49,10 @@ class RosterPage(DeskPage):
     followed by a reload; ``roster_loaded`` is emitted after each load is shown. Edits,
     waitlist ↔ active and ending a stay can be undone (Ctrl+Z / Ctrl+Shift+Z while the page
     has the focus); someone leaves the roster only through a dialog that says so. Enter or a
-    double-click opens the person's profile window (``participant_opened(id)``), and so does
-    Enter in the filter (on the first match; Down moves from the filter into the table). People
-    who left are loaded only when "Show" asks for them. ``clear()`` forgets everything.
+    double-click asks for the person's profile window (``participant_opened(id)``), and so
+    does Enter in the filter (on the first match; Down moves from the filter into the table).
+    People who left are loaded only when "Show" asks for them. Any change to the cohort's
+    members, wherever it was made, reloads the roster with the same person selected.
     """
 
     key = "roster"
@@ -68,18 +63,18 @@ class RosterPage(DeskPage):
 
     def __init__(
         self,
-        services: Services,
+        services: RosterServices,
         tasks: TaskRunner,
         parent: QWidget | None = None,
         *,
         flags: FlagSource | None = None,
     ) -> None:
-        super().__init__(services, tasks, parent)
-        self._own_flags = flags is None  # built over the services, so rebuilt with them
+        super().__init__(tasks, parent)
+        self._services = services
         self._flags = flags or flag_source(services)
         self._fresh: CohortRow | None = None
         self._with_ended = False
-        self.profiles: dict[uuid.UUID, ProfileWindow] = {}
+        self._select_next: uuid.UUID | None = None  # asked for; applied by the next load
         self.changes = RosterChanges(services, tasks, self.selected_entry, self.shown_cohort, self)
         self.undo_stack = self.changes.undo_stack
         self.model = RosterTableModel(self)
@@ -191,6 +186,16 @@ class RosterPage(DeskPage):
         """The cohort as last loaded (its seat count is fresh after every change)."""
         return self._fresh
 
+    def follow_changes(self, changes: Changes) -> None:
+        if self.concerns_cohort(changes):
+            self.reload()
+
+    def place(self) -> PagePlace:
+        return PagePlace(record_id=self.selected_participant())
+
+    def go_to(self, place: PagePlace) -> None:
+        self._select_next = place.record_id
+
     def reload(self, select: uuid.UUID | None = None) -> None:
         """Load the cohort's members again (and select ``select``, else keep the selection)."""
         cohort = self.cohort
@@ -198,7 +203,9 @@ class RosterPage(DeskPage):
             return
         services, flags = self._services, self._flags
         with_ended = not self.proxy.statuses <= CURRENT
-        wanted = select or self.selected_participant()
+        if select is not None:
+            self._select_next = select  # a reload that supersedes this one selects it too
+        wanted = self._select_next or self.selected_participant()
 
         def load() -> tuple[RosterSnapshot, uuid.UUID | None]:
             fresh = services.cohorts.get(cohort.id)
@@ -228,48 +235,24 @@ class RosterPage(DeskPage):
             return
         self._fresh = snapshot.cohort
         self._with_ended = snapshot.with_ended
+        self._select_next = None
+        where = place_of(self.table, _participant)
         self.model.set_entries(snapshot.entries)
         self._show_header(snapshot.cohort)
         self.select_participant(wanted)
+        if wanted == where.key:
+            return_to(self.table, where, _participant)  # where it was, scrolled as it was
         self._update_view()
-        for window in self.profiles.values():
-            window.reload()  # a change made here shows in any open profile
         self.roster_loaded.emit()
 
     def _on_failed(self, error: Exception) -> None:
         self.controls.show_error(f"The roster could not be loaded: {user_message(error)}")
-
-    def clear(self) -> None:
-        """Forget every name and figure shown (the window is locking): no data stays behind."""
-        self._tasks.submit(lambda: None, key="roster-load", owner=self)  # drops a late load
-        for window in list(self.profiles.values()):
-            window.close_for_lock()
-            # Destroyed now, not at the next turn of the event loop: nothing of it may stay.
-            shiboken6.delete(window)
-        self.profiles.clear()
-        self.changes.clear()
-        self.model.clear()
-        self.controls.clear()
-        self._fresh = None
-        self.table.setAccessibleName("Roster")
-        self.members_empty.show_state("Locked", "")
-        # Nothing may keep the closed vault's services (its engine holds the key).
-        self.changes.set_services(locked_stand_in("services"))
-        if self._own_flags:
-            self._flags = locked_stand_in("flags")
-        super().clear()
 
     def undo(self) -> None:
         self.changes.undo()  # not while a change is being written
 
     def redo(self) -> None:
         self.changes.redo()
-
-    def restore(self, services: Services) -> None:
-        super().restore(services)
-        self.changes.set_services(services)
-        if self._own_flags:
-            self._flags = flag_source(services)
 
     # -- showing --------------------------------------------------------------------------
 
@@ -349,37 +332,20 @@ class RosterPage(DeskPage):
             self.table.selectionModel().setCurrentIndex(index, flags)
         self._update_actions()
 
-    # -- profiles -------------------------------------------------------------------------
+    # -- profiles (the composition root opens them: see views/profile/profile_windows.py) ---
 
     @Slot(QModelIndex)
     def _on_activated(self, index: QModelIndex) -> None:
         entry = index.data(ROW_ROLE)
         if isinstance(entry, RosterEntry):
-            self.open_profile(entry.participant_id)
+            self.participant_opened.emit(entry.participant_id)
 
     @Slot()
     def open_selected(self) -> None:
         participant = self.selected_participant()
         if participant is not None:
-            self.open_profile(participant)
+            self.participant_opened.emit(participant)
 
-    @Slot(object)
-    def _on_profile_closed(self, participant_id: uuid.UUID) -> None:
-        # A bound slot, never a lambda, on a signal of the closing window: a lambda keeps the
-        # sender's wrapper alive past its C++ object, and PySide then crashes destroying it.
-        self.profiles.pop(participant_id, None)
 
-    def open_profile(self, participant_id: uuid.UUID) -> ProfileWindow:
-        """Open (or raise) the participant's profile window."""
-        from views.profile.profile_window import ProfileWindow
-
-        window = self.profiles.get(participant_id)
-        if window is None:
-            window = ProfileWindow(self._services, self._tasks, participant_id, self.window())
-            window.closed.connect(self._on_profile_closed)
-            self.profiles[participant_id] = window
-        window.show()
-        window.raise_()
-        window.activateWindow()
-        self.participant_opened.emit(participant_id)
-        return window
+def _participant(entry: RosterEntry) -> uuid.UUID:
+    return entry.participant_id

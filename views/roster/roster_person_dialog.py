@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 from app.services.errors import InvalidInput
 from app.services.participants import ParticipantDraft, ParticipantRow
 from app.tasks import TaskRunner
+from views.roles import ROW_ROLE
 from views.roster.roster_dialog_base import RosterDialog, date_edit
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
-    from app.services.container import Services
     from app.services.enrollments import EnrollResult
+    from views.roster.roster_services import RosterServices
 
 PRONOUNS = ("", "she/her", "he/him", "they/them", "she/they", "he/they")
 NO_DATE = QDate(1900, 1, 1)  # the recovery date field's "not given"
@@ -86,7 +87,11 @@ class EditPersonDialog(RosterDialog):
     edited = Signal(object, object)  # ParticipantRow before, ParticipantRow after
 
     def __init__(
-        self, services: Services, tasks: TaskRunner, row: ParticipantRow, parent: QWidget | None
+        self,
+        services: RosterServices,
+        tasks: TaskRunner,
+        row: ParticipantRow,
+        parent: QWidget | None,
     ) -> None:
         super().__init__(
             tasks,
@@ -122,7 +127,11 @@ class AddPersonDialog(RosterDialog):
     enrolled = Signal(object)
 
     def __init__(
-        self, services: Services, tasks: TaskRunner, cohort: CohortRow, parent: QWidget | None
+        self,
+        services: RosterServices,
+        tasks: TaskRunner,
+        cohort: CohortRow,
+        parent: QWidget | None,
     ) -> None:
         super().__init__(
             tasks,
@@ -215,7 +224,7 @@ class AddPersonDialog(RosterDialog):
         for row in rows:
             label = f"{row.display_name} ({row.pronouns})" if row.pronouns else row.display_name
             item = QListWidgetItem(label, self.matches)
-            item.setData(Qt.ItemDataRole.UserRole, row)
+            item.setData(ROW_ROLE, row)
         if rows:
             self.matches.setCurrentRow(0)
 
@@ -239,7 +248,7 @@ class AddPersonDialog(RosterDialog):
         if item is None:
             self.show_refusal(InvalidInput("participant", "Find and choose someone first."))
             return
-        person: ParticipantRow = item.data(Qt.ItemDataRole.UserRole)
+        person: ParticipantRow = item.data(ROW_ROLE)
         self.submit(
             lambda: services.enrollments.enroll(
                 person.id, cohort_id, start_date=start, waitlist=waitlist

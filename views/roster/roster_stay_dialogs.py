@@ -22,7 +22,7 @@ from views.roster.roster_table_model import RosterEntry
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
-    from app.services.container import Services
+    from views.roster.roster_services import RosterServices
 
 KEPT = "Nothing is deleted: their attendance, check-ins and goals stay in the vault."
 ENDINGS = (
@@ -47,7 +47,7 @@ class EndStayDialog(RosterDialog):
 
     def __init__(
         self,
-        services: Services,
+        services: RosterServices,
         tasks: TaskRunner,
         cohort: CohortRow,
         entry: RosterEntry,
@@ -125,7 +125,7 @@ class MoveDialog(RosterDialog):
 
     def __init__(
         self,
-        services: Services,
+        services: RosterServices,
         tasks: TaskRunner,
         cohort: CohortRow,
         entry: RosterEntry,

@@ -20,11 +20,9 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from app.services.progress import RosterRow
 from models import EnrollmentStatus
+from views.roles import ROW_ROLE, SORT_ROLE
 from views.roster.roster_flags import RosterFlag
 from views.theme import meaning
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the whole RosterEntry
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a raw value that sorts as people expect
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 
+from app.services.changes import Changes
 from app.settings import LAST_COHORT, Settings
 from app.tasks import TaskRunner
 from views.errors import user_message
-from views.shell.locked import locked_stand_in
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow, CohortService
@@ -21,11 +21,13 @@ if TYPE_CHECKING:
 class CohortSwitcher(QComboBox):
     """Lists the cohorts (``CohortService.list()``) and says which one is selected.
 
-    ``cohort_selected(row | None)`` is emitted after every load and every change of the
-    current item; None means the vault has no cohort yet. The last selected cohort is kept
-    in the settings and selected again at the next start. ``open_new_cohort_dialog()``
-    opens the new-cohort dialog; the cohort it creates is loaded and selected.
-    ``load_failed(message)`` reports a load that did not work, in one sentence.
+    ``cohort_selected(row | None)`` is emitted after the first load and whenever the
+    selected cohort changes (another one, or the same one edited); None means the vault has
+    no cohort yet. The last selected cohort is kept in the settings and selected again at
+    the next start. ``open_new_cohort_dialog()`` opens the new-cohort dialog; the cohort it
+    creates is loaded and selected. Any change to a cohort announced on the change bus (an
+    import, another window's edit) reloads the list. ``load_failed(message)`` reports a
+    load that did not work, in one sentence.
     """
 
     cohort_selected = Signal(object)
@@ -52,8 +54,11 @@ class CohortSwitcher(QComboBox):
         self._settings = settings
         self._rows: list[CohortRow] = []
         self._dialog: NewCohortDialog | None = None
+        self._announced: CohortRow | None = None
+        self._select_next: uuid.UUID | None = None
         self.loaded = False
         self.currentIndexChanged.connect(self._on_current_index_changed)
+        tasks.changed.connect(self._on_vault_changed)
 
     @property
     def rows(self) -> list[CohortRow]:
@@ -67,7 +72,9 @@ class CohortSwitcher(QComboBox):
     def reload(self, select: uuid.UUID | None = None) -> None:
         """Load the cohorts again and select ``select`` (else the current or last one)."""
         current = self.current_cohort
-        wanted = select or (current.id if current else None) or _uuid(self._settings)
+        if select is not None:
+            self._select_next = select  # a reload that supersedes this one selects it too
+        wanted = self._select_next or (current.id if current else None) or _uuid(self._settings)
         cohorts = self._cohorts
         self._tasks.submit(
             lambda: (wanted, cohorts.list()),
@@ -77,27 +84,14 @@ class CohortSwitcher(QComboBox):
             owner=self,
         )
 
-    def clear_for_lock(self) -> None:
-        """The vault is locking: no cohorts, no service; ``restore`` brings both back."""
-        self.blockSignals(True)
-        try:
-            self.clear()
-        finally:
-            self.blockSignals(False)
-        self._rows = []
-        self.loaded = False
-        self._cohorts = locked_stand_in("cohorts")
-        self.setPlaceholderText("Vault locked")
-        self.setEnabled(False)
-
-    def restore(self, cohorts: CohortService, select: uuid.UUID | None) -> None:
-        """The vault is open again: load its cohorts and select ``select`` (where the user was)."""
-        self._cohorts = cohorts
-        self.setPlaceholderText("Loading cohorts…")
-        self.reload(select=select)
+    @Slot(object)
+    def _on_vault_changed(self, changes: Changes) -> None:
+        if self.loaded and changes.touches("cohort"):
+            self.reload()
 
     def _on_loaded(self, loaded: tuple[uuid.UUID | None, list[CohortRow]]) -> None:
         wanted, rows = loaded
+        self._select_next = None
         self.blockSignals(True)  # one cohort_selected for the whole refill, not one per item
         try:
             self.clear()
@@ -111,8 +105,9 @@ class CohortSwitcher(QComboBox):
             self.setEnabled(bool(rows))
         finally:
             self.blockSignals(False)
-        self.loaded = True
-        self._announce()
+        first, self.loaded = not self.loaded, True
+        if first or self.current_cohort != self._announced:
+            self._announce()
 
     def _on_load_failed(self, error: Exception) -> None:
         self.setPlaceholderText("Cohorts could not be loaded")
@@ -123,7 +118,7 @@ class CohortSwitcher(QComboBox):
         self._announce()
 
     def _announce(self) -> None:
-        row = self.current_cohort
+        row = self._announced = self.current_cohort
         if row is not None:
             self._settings.set(LAST_COHORT, str(row.id))
         self.cohort_selected.emit(row)

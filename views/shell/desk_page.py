@@ -1,22 +1,32 @@
-"""What every desk page shares: its contract with the window and its honest empty states."""
+"""What every desk page shares: its contract with the window and the bus, honest empty states."""
 
 from __future__ import annotations
 
 import calendar
+import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QStackedLayout, QWidget
 
+from app.services.changes import ROUND_PROGRESS, Changes
 from app.tasks import TaskRunner
 from views.empty_state import EmptyState
-from views.shell.locked import locked_stand_in
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
-    from app.services.container import Services
     from app.services.search import SearchHit
+
+
+@dataclass(frozen=True, slots=True)
+class PagePlace:
+    """Where the user was on a page: ids only, never anything a participant said."""
+
+    record_id: uuid.UUID | None = None  # the record selected (a person, a goal)
+    session_id: uuid.UUID | None = None  # the session shown
+    order: str = ""  # how a list is sorted, in the page's own words ("mood asc")
 
 
 class DeskPage(QWidget):
@@ -27,29 +37,23 @@ class DeskPage(QWidget):
     no cohort at all; the page then shows that cohort (or the empty state that teaches the
     next step). ``new_cohort_requested`` asks for the new-cohort dialog; ``page_requested(key)``
     asks the window to show another page; ``loaded`` says the cohort's data (or its empty
-    state) is on screen (tests and the end-to-end probe wait on it). A page gets its
-    collaborators in the constructor and does every database call through the task runner.
+    state) is on screen (tests and the end-to-end probe wait on it). A page gets the
+    services it uses in its constructor (never the whole container) and does every
+    database call through the task runner.
+
+    The change bus: ``follow_changes(changes)`` is called for each change the task runner
+    announces while a cohort is shown; a page reloads what it shows when the change
+    concerns it (its cohort, its entities), through a keyed task, keeping the selection and
+    the scroll position. Whichever window made the change, every page shows it.
 
     Optional: ``undo_stack`` (a QUndoStack or None); the window's Edit ▸ Undo/Redo follow
     the stack of the page on show. ``show_record(hit)`` is called after a global-search
     result was opened on this page, with the hit's cohort already selected (or about to
     be): select that record once the page has loaded it. The default does nothing.
-
-    The lock contract (the LockController calls both; see views/shell/lock_controller.py):
-
-    ``clear()`` — the vault is locking. Called on the GUI thread after the task runner has
-    been drained (no result of an earlier task arrives afterwards) and before the engine is
-    disposed. Synchronously drop every piece of participant data the page shows or holds:
-    reset item models to empty, clear forms, labels, tooltips and charts, empty the undo
-    stack, and forget the services (``super().clear()`` swaps ``self._services`` for a
-    stand-in that raises ``views.shell.locked.VaultLocked``). Keep only where the user was, as
-    ids and plain UI state (tab, selected record id, sort column), never participant text.
-    Idempotent.
-
-    ``restore(services)`` — the vault is open again. ``services`` are new (the old ones
-    belong to the disposed engine). Called before the window re-selects the cohort: the
-    page then receives ``set_cohort(row)`` as usual, loads, and re-applies what ``clear()``
-    kept. ``super().restore(services)`` installs the services.
+    ``place()`` says where the user is on the page (ids only); when the vault is unlocked
+    again, the new page built in this one's stead receives it through ``go_to(place)``
+    before its cohort is set. A lock destroys the page (the composition root builds a new
+    desk at the unlock), so a page keeps nothing of its own across it.
     """
 
     key: ClassVar[str] = ""
@@ -60,11 +64,10 @@ class DeskPage(QWidget):
     loaded = Signal()  # the selected cohort's data (or its empty state) is on screen
     undo_stack: QUndoStack | None = None
 
-    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName(f"{self.key}Page")
         self.setAccessibleName(self.title)
-        self._services = services
         self._tasks = tasks
         self.cohort: CohortRow | None = None
         self.empty_state = EmptyState(self)
@@ -73,6 +76,7 @@ class DeskPage(QWidget):
         self._stack = QStackedLayout(self)
         self._stack.addWidget(self.empty_state)
         self.empty_state.show_state("Loading…", "Reading the vault’s cohorts.")
+        tasks.changed.connect(self._on_vault_changed)
 
     def set_cohort(self, cohort: CohortRow | None) -> None:
         self.cohort = cohort
@@ -83,15 +87,31 @@ class DeskPage(QWidget):
         else:
             self.show_cohort(cohort)
 
-    # -- the lock contract (see the class docstring) ---------------------------------------
+    @Slot(object)
+    def _on_vault_changed(self, changes: Changes) -> None:
+        if self.cohort is not None:
+            self.follow_changes(changes)
 
-    def clear(self) -> None:
-        self.cohort = None
-        self._services = locked_stand_in("services")
-        if self.undo_stack is not None:
-            self.undo_stack.clear()
-        self.empty_state.show_state("Locked", "")
-        self._stack.setCurrentWidget(self.empty_state)
+    def follow_changes(self, changes: Changes) -> None:
+        """Reload what this page shows if ``changes`` concern it (see the class docstring)."""
+        del changes
+
+    def concerns_cohort(self, changes: Changes) -> bool:
+        """Whether ``changes`` touch the cohort shown, beyond whose turn it is in a round."""
+        cohort = self.cohort
+        return (
+            cohort is not None
+            and changes.touches_cohort(cohort.id)
+            and not changes.only(ROUND_PROGRESS)
+        )
+
+    def place(self) -> PagePlace:
+        """Where the user is on this page (ids only); nothing by default."""
+        return PagePlace()
+
+    def go_to(self, place: PagePlace) -> None:
+        """Return to ``place`` once the cohort's data is in (a page built after an unlock)."""
+        del place
 
     def undo(self) -> None:
         """Edit ▸ Undo (the window's Ctrl+Z) on this page; pages may add their own checks."""
@@ -102,10 +122,6 @@ class DeskPage(QWidget):
         if self.undo_stack is not None and self.undo_stack.canRedo():
             self.undo_stack.redo()
 
-    def restore(self, services: Services) -> None:
-        self._services = services
-        self.empty_state.show_state("Loading…", "Reading the vault’s cohorts.")
-
     def show_record(self, hit: SearchHit) -> None:
         """Select the record ``hit`` names once it is loaded; pages that list records do."""
         del hit
@@ -115,27 +131,7 @@ class DeskPage(QWidget):
         raise NotImplementedError
 
     def show_cohort(self, cohort: CohortRow) -> None:
-        """Show ``cohort``; issue 3 replaces this with the page's real content."""
-        raise NotImplementedError
-
-    def count_sessions(self, cohort: CohortRow) -> None:
-        """Load how many sessions ``cohort`` has, then call ``show_session_count``."""
-        sessions = self._services.sessions
-        self._tasks.submit(
-            lambda: (cohort, len(sessions.for_cohort(cohort.id))),
-            on_success=self._on_sessions_counted,
-            on_failure=self._on_failed,
-            key=f"{self.key}-session-count",  # a newer cohort's count supersedes this one
-            owner=self,
-        )
-
-    def _on_sessions_counted(self, counted: tuple[CohortRow, int]) -> None:
-        cohort, count = counted
-        if self.cohort is not None and self.cohort.id == cohort.id:
-            self.show_session_count(cohort, count)
-            self.loaded.emit()
-
-    def show_session_count(self, cohort: CohortRow, count: int) -> None:
+        """Show ``cohort``: load its data through the task runner."""
         raise NotImplementedError
 
     def _on_failed(self, error: Exception) -> None:

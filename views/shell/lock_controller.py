@@ -1,11 +1,9 @@
-"""The lock: every page cleared, the vault closed, the lock screen shown; unlocking goes back."""
+"""The lock: the vault closed and the desk destroyed, the lock screen shown; unlocking rebuilds."""
 
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -17,32 +15,23 @@ from views.shell.lock_screen import LockScreen
 from views.shell.main_window import MainWindow
 
 if TYPE_CHECKING:
-    from app.services.container import Services
     from views.shell.session_watch import SessionWatch
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
-    """Where the user was: ids only, never anything a participant said."""
-
-    page_key: str
-    cohort_id: uuid.UUID | None
-
-
 class LockController(QObject):
     """Locks after idle time, on the system's lock or sleep, or on request; unlocks back.
 
-    ``lock(reason)`` runs in this order, all on the GUI thread: remember the place (page,
-    cohort); stop the idle watch; close every dialog; drain the task runner (no earlier
-    result arrives afterwards, no worker holds a connection); ``clear()`` every page and
-    the cohort switcher; ``close_vault()`` (the composition root disposes the engine and
-    drops every reference to it); then show the lock screen. ``locked(reason)`` follows.
+    ``lock(reason)`` runs in this order, all on the GUI thread: stop the idle watch; close
+    every dialog; drain the task runner (no earlier result arrives afterwards, no worker
+    holds a connection); ``close_vault()`` (the composition root remembers where the user
+    was, saves what was typed, destroys the desk's pages and windows, disposes the engine
+    and drops every reference to it); then show the lock screen. ``locked(reason)`` follows.
 
     When the lock screen opens the vault again, ``adopt(result)`` (the composition root)
-    takes the new vault and returns its services; the pages ``restore`` them, the window
-    returns to the remembered page and cohort, and ``unlocked()`` is emitted.
+    takes the new vault and builds a new desk where the user was; the idle watch starts
+    again and ``unlocked()`` is emitted. No page or window takes part in the lock itself.
     """
 
     locked = Signal(str)
@@ -57,14 +46,14 @@ class LockController(QObject):
         idle: IdleWatch,
         screen: LockScreen,
         close_vault: Callable[[], None],
-        adopt: Callable[[Any], Services],
+        adopt: Callable[[Any], None],
         session_watch: SessionWatch | None = None,
     ) -> None:
         super().__init__(window)
         self._window, self._tasks, self._settings = window, tasks, settings
         self._idle, self._screen = idle, screen
         self._close_vault, self._adopt = close_vault, adopt
-        self.place: Place | None = None
+        self.is_locked = False
         # Queued: ``expired`` may come from inside the event filter, during another
         # widget's input; the lock (which closes dialogs) runs once that has returned.
         idle.expired.connect(self._on_idle, Qt.ConnectionType.QueuedConnection)
@@ -72,10 +61,6 @@ class LockController(QObject):
         window.lock_requested.connect(lambda: self.lock("from the menu"))
         if session_watch is not None:
             session_watch.system_locked.connect(self._on_system_locked)
-
-    @property
-    def is_locked(self) -> bool:
-        return self.place is not None
 
     def start(self) -> None:
         """The desk is open: start counting idle time."""
@@ -94,26 +79,21 @@ class LockController(QObject):
     def lock(self, reason: str) -> None:
         if self.is_locked or not self._window.desk_open:
             return
-        window = self._window
-        self.place = Place(*window.place())
+        self.is_locked = True
         self._idle.stop()
-        window.close_dialogs()
+        self._window.close_dialogs()
         if not self._tasks.drain():
             log.warning("a task was still running when the vault locked")
-        window.clear_desk()
         self._close_vault()
-        window.show_lock_screen(self._screen)
+        self._window.show_lock_screen(self._screen)
         self._screen.offer_keychain(self._settings.get(KEYCHAIN_AFTER_LOCK))
         self._screen.show_locked(reason)
         self.locked.emit(reason)
 
     @Slot(object)
     def _on_unlocked(self, result: Any) -> None:
-        place, self.place = self.place, None
-        services = self._adopt(result)
-        if place is None:  # pragma: no cover - the screen only shows while locked
-            place = Place(*self._window.place())
-        self._window.restore_desk(services, place.page_key, place.cohort_id)
+        self.is_locked = False
+        self._adopt(result)
         self._idle.set_minutes(self._settings.get(AUTO_LOCK_MINUTES))
         self._idle.start()
         self.unlocked.emit()

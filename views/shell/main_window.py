@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal, SignalInstance, Slot
 from PySide6.QtGui import (
     QAction,
@@ -40,7 +41,6 @@ from views.shell.desk_page import DeskPage
 from views.shell.status_bar import DeskStatusBar
 
 if TYPE_CHECKING:
-    from app.services.container import Services
     from app.services.search import SearchHit
 
 TITLE = "Circlekeeper"
@@ -66,9 +66,10 @@ class MainWindow(QMainWindow):
 
     Requests it cannot answer itself are signals: ``search_requested`` (Edit ▸ Find),
     ``settings_requested``, ``backup_requested`` and ``lock_requested``. For the lock it
-    offers ``place()``, ``close_dialogs()``, ``clear_desk()``, ``show_lock_screen(w)`` and
-    ``restore_desk(services, page_key, cohort_id)``; ``open_record(hit)`` shows a search
-    result on its page. Edit ▸ Undo and Redo follow the shown page's ``undo_stack``.
+    offers ``place()``, ``close_dialogs()``, ``remove_desk()`` (the switcher and the pages
+    are destroyed at once) and ``show_lock_screen(w)``; the unlock installs a new desk.
+    ``open_record(hit)`` shows a search result on its page. Edit ▸ Undo and Redo follow
+    the shown page's ``undo_stack``.
     """
 
     new_cohort_requested = Signal()
@@ -178,16 +179,21 @@ class MainWindow(QMainWindow):
         self.toolbar.setIconSize(QSize(16, 16))
         self.cohort_label = QLabel(" &Cohort: ", self.toolbar)
         self.toolbar.addWidget(self.cohort_label)
-        placeholder = QComboBox(self.toolbar)
-        placeholder.setAccessibleName("Cohort")
-        placeholder.setPlaceholderText("Vault locked")
-        placeholder.setMinimumContentsLength(22)
-        placeholder.setEnabled(False)
+        placeholder = self._locked_switcher()
         self.cohort_label.setBuddy(placeholder)
         self._switcher_action = self.toolbar.addWidget(placeholder)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.new_cohort_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+
+    def _locked_switcher(self) -> QComboBox:
+        """The toolbar's cohort box while there is no desk: empty and disabled."""
+        placeholder = QComboBox(self.toolbar)
+        placeholder.setAccessibleName("Cohort")
+        placeholder.setPlaceholderText("Vault locked")
+        placeholder.setMinimumContentsLength(22)
+        placeholder.setEnabled(False)
+        return placeholder
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -237,16 +243,16 @@ class MainWindow(QMainWindow):
 
     # -- hosting --------------------------------------------------------------------------
 
-    def install_desk(self, switcher: CohortSwitcher, pages: Sequence[DeskPage]) -> None:
-        """Host the switcher and the pages; each page follows the switcher's selection."""
+    def install_desk(
+        self, switcher: CohortSwitcher, pages: Sequence[DeskPage], page_key: str = ""
+    ) -> None:
+        """Host the switcher and the pages; each page follows the switcher's selection.
+
+        The page shown is ``page_key`` (where the user was before a lock), else the last one
+        kept in the settings.
+        """
         self.switcher = switcher
-        placeholder_action = self._switcher_action
-        placeholder = self.toolbar.widgetForAction(placeholder_action)
-        self._switcher_action = self.toolbar.insertWidget(placeholder_action, switcher)
-        self.toolbar.removeAction(placeholder_action)
-        if placeholder is not None:
-            placeholder.deleteLater()
-        self.cohort_label.setBuddy(switcher)
+        self._swap_switcher(switcher)
         self.new_cohort_requested.connect(switcher.open_new_cohort_dialog)
         switcher.load_failed.connect(self.show_notice)
         for number, page in enumerate(pages, start=1):
@@ -269,8 +275,38 @@ class MainWindow(QMainWindow):
         self._set_desk_open(True)
         self.setTabOrder(switcher, self.navigation)
         self.setTabOrder(self.navigation, self.stack)
-        self.show_page(self._settings.get(LAST_PAGE))
+        self.show_page(page_key or self._settings.get(LAST_PAGE))
         self.navigation.setFocus()
+
+    def _swap_switcher(self, widget: QWidget) -> None:
+        """Put ``widget`` where the toolbar's cohort box is (the old one is destroyed)."""
+        old_action = self._switcher_action
+        old = self.toolbar.widgetForAction(old_action)
+        self._switcher_action = self.toolbar.insertWidget(old_action, widget)
+        self.toolbar.removeAction(old_action)
+        if old is not None:
+            old.hide()
+            shiboken6.delete(old)  # at once: a locked window keeps nothing of the vault
+        self.cohort_label.setBuddy(widget)
+
+    def remove_desk(self) -> None:
+        """Destroy the pages and the switcher now (the vault is locking); nothing stays."""
+        self._set_desk_open(False)
+        self.undo_group.setActiveStack(self._no_undo)
+        pages, self.pages, self.switcher = self.pages, [], None
+        for action in self.page_actions.actions():
+            self.page_actions.removeAction(action)
+            shiboken6.delete(action)  # it leaves the View menu with it
+        self.navigation.blockSignals(True)
+        self.navigation.clear()
+        self.navigation.blockSignals(False)
+        for page in pages:
+            if page.undo_stack is not None:
+                self.undo_group.removeStack(page.undo_stack)
+            self.stack.removeWidget(page)
+            shiboken6.delete(page)
+        self._swap_switcher(self._locked_switcher())
+        self.status.clearMessage()
 
     def add_session_actions(self, actions: Sequence[QAction]) -> None:
         """Live-mode actions ("Start group…", "Agenda…"): on the toolbar and in File."""
@@ -279,9 +315,15 @@ class MainWindow(QMainWindow):
         self.add_file_actions(actions)
 
     def add_file_actions(self, actions: Sequence[QAction]) -> None:
-        """Add a group of actions to the File menu, above Quit (e.g. export and import)."""
-        self.file_menu.insertSeparator(self._file_menu_end)
-        self.file_menu.insertActions(self._file_menu_end, list(actions))
+        """Add a group of actions to the File menu, above Quit (e.g. export and import).
+
+        The separator above them belongs to their owner (the first one's parent): when the
+        owner goes (at a lock), the group leaves the menu whole.
+        """
+        owner = actions[0].parent() if actions else None
+        separator = QAction(owner if owner is not None else self)
+        separator.setSeparator(True)
+        self.file_menu.insertActions(self._file_menu_end, [separator, *actions])
 
     def add_status_widget(self, widget: QWidget) -> None:
         """Show ``widget`` at the left of the status bar's permanent area."""
@@ -352,30 +394,10 @@ class MainWindow(QMainWindow):
                 dialog.reject()
                 dialog.close()
 
-    def clear_desk(self) -> None:
-        """Clear every page and the switcher; nothing of the vault stays on screen."""
-        self._set_desk_open(False)
-        self.undo_group.setActiveStack(self._no_undo)
-        for page in self.pages:
-            page.clear()
-        if self.switcher is not None:
-            self.switcher.clear_for_lock()
-        self.status.clearMessage()
-
     def show_lock_screen(self, screen: QWidget) -> None:
         if self.stack.indexOf(screen) < 0:
             self.stack.addWidget(screen)
         self.stack.setCurrentWidget(screen)
-
-    def restore_desk(self, services: Services, page_key: str, cohort_id: uuid.UUID | None) -> None:
-        """The vault is open again: the pages get ``services``, the user their place."""
-        for page in self.pages:
-            page.restore(services)
-        if self.switcher is not None:
-            self.switcher.restore(services.cohorts, cohort_id)
-        self._set_desk_open(True)
-        self.show_page(page_key)
-        self.navigation.setFocus()
 
     def open_record(self, hit: SearchHit, page_key: str) -> None:
         """Show ``hit`` on the page ``page_key``, in the hit's cohort."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,14 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.changes import ROUND_PROGRESS, Changes
 from app.services.search import HitKind, SearchHit, SearchResults, SearchService, SearchStopped
 from app.tasks import TaskCancelled, TaskControl, TaskRunner
 from views.errors import user_message
 from views.goals.goal_models import day_text
 from views.heading import note_label
+from views.roles import ROW_ROLE
 from views.shell.locked import locked_stand_in
-from views.snapshot_table_model import ROW_ROLE, SnapshotTableModel
-from views.tables import table_view
+from views.snapshot_table_model import SnapshotTableModel
+from views.tables import ViewPlace, place_of, return_to, table_view
 
 DEBOUNCE_MS = 250
 CLINICIAN_MARK = "Clinician only"
@@ -111,7 +113,9 @@ class SearchDialog(QDialog):
     Clinician-only text (check-ins shared with the clinician only, clinician notes) is
     searched only while "Include clinician-only text" is ticked (off each time the dialog
     opens) and is then marked in every row it appears in. ``hit_opened(hit)`` is emitted,
-    and the dialog accepted, when a result is opened.
+    and the dialog accepted, when a result is opened. While it searches for something, a
+    change announced on the change bus (a note saved in a profile, a check-in in the live
+    round, an import) runs the search again, the same result kept selected.
     """
 
     hit_opened = Signal(object)
@@ -160,6 +164,8 @@ class SearchDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(820, 480)
         self.query.setFocus()
+        self._kept: ViewPlace | None = None  # where the results were when a change came
+        tasks.changed.connect(self._on_vault_changed)
 
     def done(self, result: int) -> None:
         """Closing forgets the query and what it found (the dialog may outlive its window)."""
@@ -169,6 +175,13 @@ class SearchDialog(QDialog):
         self.status.clear()
         self._search = locked_stand_in("search")
         super().done(result)
+
+    @Slot(object)
+    def _on_vault_changed(self, changes: Changes) -> None:
+        searching = len(self.query.text().strip()) >= 2
+        if self.isVisible() and searching and not changes.only(ROUND_PROGRESS):
+            self._kept = place_of(self.results, _hit_key)
+            self.run_search()
 
     def run_search(self) -> None:
         """Search now for the field's text (a newer search stops an older one)."""
@@ -199,6 +212,9 @@ class SearchDialog(QDialog):
 
     def _show(self, results: SearchResults) -> None:
         self.model.set_rows(results.hits)
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            return_to(self.results, kept, _hit_key)
         found = len(results.hits)
         if not found:
             self.status.setText(f"Nothing found for “{results.query}”.")
@@ -222,6 +238,10 @@ class SearchDialog(QDialog):
         if isinstance(hit, SearchHit):
             self.hit_opened.emit(hit)
             self.accept()
+
+
+def _hit_key(hit: SearchHit) -> tuple[HitKind, object]:
+    return (hit.kind, hit.record_id)
 
 
 class QueryEdit(QLineEdit):

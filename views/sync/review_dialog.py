@@ -22,7 +22,7 @@ from app.services.errors import InvalidInput
 from app.services.sync_review import ConflictRow, HistoryEntryRow, SyncReviewService
 from app.tasks import TaskRunner
 from views.heading import heading_label, note_label
-from views.snapshot_table_model import ROW_ROLE
+from views.roles import ROW_ROLE
 from views.sync.conflict_panel import ConflictPanel
 from views.sync.table_models import (
     ConflictColumn,

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QToolButton, QWidget
 
+from app.services.changes import Changes
 from app.services.cohorts import CohortService
 from app.services.exchange import ExchangeService
 from app.services.sync_review import SyncReviewService
@@ -37,11 +38,11 @@ class SyncActions(QObject):
 
     Built by the composition root once the vault is open, over that vault's services; call
     ``remove()`` before those services go (the actions leave the menus, the dialogs close).
-    ``vault_changed`` follows an import or a settled conflict (pages may reload);
-    ``conflict_count_changed(n)`` follows every count of the changes waiting for review.
+    ``conflict_count_changed(n)`` follows every count of the changes waiting for review,
+    which is counted again (and the review window reloaded) whenever the change bus says
+    everything changed: an import or a settled conflict. (The pages follow the bus too.)
     """
 
-    vault_changed = Signal()
     conflict_count_changed = Signal(int)
     notice = Signal(str)
 
@@ -84,6 +85,7 @@ class SyncActions(QObject):
         self.review_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.review_button.clicked.connect(self.open_review)
         self.review_button.hide()
+        tasks.changed.connect(self._on_vault_changed)
 
     def _action(self, text: str, shortcut: str, tip: str, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)
@@ -134,9 +136,7 @@ class SyncActions(QObject):
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.conflicts_changed.connect(self._on_conflicts_changed)
             dialog.destroyed.connect(self._on_review_closed)
-            self.review_dialog = dialog
-        else:
-            self.review_dialog.reload()
+            self.review_dialog = dialog  # from now on the change bus keeps it up to date
         self.review_dialog.show()
         self.review_dialog.raise_()
         self.review_dialog.activateWindow()
@@ -155,15 +155,19 @@ class SyncActions(QObject):
 
     # -- after changes --------------------------------------------------------------------
 
-    def _on_imported(self, _report: object) -> None:
-        self.vault_changed.emit()
+    @Slot(object)
+    def _on_vault_changed(self, changes: Changes) -> None:
+        if not changes.everything:
+            return  # conflicts come only from imports (and leave only by being settled)
         self.refresh_count()
         if self.review_dialog is not None:
             self.review_dialog.reload()
 
+    def _on_imported(self, _report: object) -> None:
+        self.refresh_count()  # an import of a bundle already imported announces nothing
+
     @Slot()
     def _on_conflicts_changed(self) -> None:
-        self.vault_changed.emit()
         self.refresh_count()
 
     @Slot()

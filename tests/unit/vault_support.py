@@ -83,9 +83,11 @@ def encodings(text: str) -> list[bytes]:
     return [text.encode("utf-8"), text.encode("utf-16-le"), text.encode("utf-16-be")]
 
 
-def key_forms(key: bytes) -> list[bytes]:
+def key_forms(raw: bytes | bytearray) -> list[bytes]:
     """The raw key as bytes and as every text form it could leak in."""
     import base64
+
+    key = bytes(raw)
 
     return [
         key,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,14 +13,18 @@ import platformdirs
 
 from app import __version__
 from app.cli import agenda_command, check_command, demo_command, sync_commands, vault_commands
-from app.cli.common import EXIT_FAILURE, CommandError
+from app.cli.common import EXIT_FAILURE, CommandError, add_writer_options, writer_lock
 from app.database.errors import DatabaseError
+from app.database.storage import storage_error
 from app.services.errors import ServiceError
+from app.vault.errors import NeedsConsent
 
 log = logging.getLogger("app")
 
 # Each module adds its subcommands; a new group of commands is one more entry here.
 COMMAND_MODULES = (vault_commands, check_command, demo_command, sync_commands, agenda_command)
+# Commands that change the vault take its writer lock (init takes it while it creates).
+WRITING_COMMANDS = frozenset({"demo", "passwd", "rekey", "device", "trust", "export", "import"})
 
 DATA_DIR_HELP = (
     "the vault's folder (default: $CIRCLEKEEPER_DATA_DIR, else the platform's data folder)"
@@ -42,17 +47,28 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(commands)
-    for command in commands.choices.values():
+    for name, command in commands.choices.items():
         # Also accept --data-dir after the command (`check --data-dir X`), as users type it.
         command.add_argument(
             "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=DATA_DIR_HELP
         )
+        command.set_defaults(command_name=name)
+        add_writer_options(command, writes=name in WRITING_COMMANDS)
     return parser
+
+
+def entry() -> int:
+    """The ``circlekeeper`` script: hardened like ``python -m app``, then the command line."""
+    from app.hardening import harden_process
+
+    harden_process()
+    return main()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(arguments)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -63,7 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_window(args)
     try:
-        return int(func(args))
+        with writer_lock(args, arguments):
+            return int(func(args))
+    except NeedsConsent as error:
+        told = str(error).rstrip(".")
+        print(f"circlekeeper: {told}; to open it anyway, add --accept-older.", file=sys.stderr)
+        return EXIT_FAILURE
     except (CommandError, ServiceError, DatabaseError) as error:
         print(f"circlekeeper: {error}", file=sys.stderr)
         return EXIT_FAILURE
@@ -71,8 +92,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("circlekeeper: interrupted; nothing more was written.", file=sys.stderr)
         return 130
     except OSError as error:
-        where = f" ({error.filename})" if error.filename else ""
-        print(f"circlekeeper: {error.strerror or error}{where}.", file=sys.stderr)
+        named = storage_error(Path(error.filename), error) if error.filename else error
+        if isinstance(named, DatabaseError):
+            print(f"circlekeeper: {named}", file=sys.stderr)
+        else:
+            where = f" ({error.filename})" if error.filename else ""
+            print(f"circlekeeper: {error.strerror or error}{where}.", file=sys.stderr)
         return EXIT_FAILURE
     except Exception as error:  # the last line of defence: a sentence, the details in a file
         path = write_crash_report(error)
@@ -89,8 +114,11 @@ def write_crash_report(error: BaseException) -> Path:
     import traceback
 
     folder = Path(platformdirs.user_log_dir("Circlekeeper", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)  # also a folder an older version made with the default mode
     path = folder / "crash.log"
-    with path.open("a", encoding="utf-8") as handle:
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        path.chmod(0o600)
         handle.write("".join(traceback.format_exception(error)))
     return path

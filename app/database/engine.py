@@ -300,3 +300,29 @@ class Database:
             event.remove(self.writer, "before_flush", self._flush_hook)
             self._flush_hook = None
         self.engine.dispose()
+
+
+def rekey_database(path: Path, key: Key, new_key: Key) -> None:
+    """Re-encrypt ``path`` from ``key`` to ``new_key`` in one transaction (``PRAGMA rekey``).
+
+    In WAL mode SQLCipher writes every page, under the new key, to the log and commits
+    once: killed before the commit the file opens with ``key``, after it with ``new_key``,
+    never neither. The caller must hold the vault's writer lock, with the vault closed.
+    """
+    import sqlcipher3
+
+    if len(new_key) != KEY_BYTES:
+        raise ValueError("the database key must be 32 bytes")
+    verify_key(path, key)
+    connection = sqlcipher3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=5.0)
+    try:
+        _execute_key(connection, key)
+        _check_cipher_settings(connection)
+        try:
+            connection.execute("PRAGMA synchronous = FULL").fetchall()
+            connection.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"").fetchall()
+        except sqlcipher3.DatabaseError as error:
+            raise _classified(path, error) from None  # never the statement: it holds the key
+    finally:
+        connection.close()
+    verify_key(path, new_key)

@@ -8,6 +8,9 @@ folder doesn't bring back: the system keychain, and a small state file in the us
 folder, authenticated with a key derived from the vault's raw key (HKDF, then HMAC-SHA256),
 so that neither can be edited into agreement with an older copy without the key. Opening a
 vault older than its anchor is refused until the user chooses to continue.
+
+An anchor belongs to one vault in one folder: a backup opened where it was written is a
+copy in its own right (it keeps the vault's id), not an older vault.
 """
 
 from __future__ import annotations
@@ -57,22 +60,23 @@ class Fingerprint:
 
 
 def fingerprint(database: Database) -> Fingerprint:
-    """Highest version and a digest over (table, rows, highest version) of each synced table.
+    """Highest version of the synced rows, and a digest of every table's rows and top version.
 
-    Cheap (the version columns are indexed), and it changes with every write: every write
-    raises a version, and a purge or an import of older rows changes a count.
+    Cheap (counts and indexed maxima), and it changes with every write: a synced write
+    raises a version, and any other (a trusted peer, a device key, a purge) changes a count.
     """
     digest = hashlib.sha256()
     highest = 0
+    synced = {m.tables[0].name for m in Base.registry.mappers if issubclass(m.class_, SyncColumns)}
     with database.read() as session:
-        for mapper in sorted(Base.registry.mappers, key=lambda m: m.class_.__name__):
-            entity = mapper.class_
-            if not issubclass(entity, SyncColumns):
-                continue
-            rows, top = session.execute(select(func.count(), func.max(entity.version))).one()
-            top = int(top or 0)
+        for table in sorted(Base.metadata.tables.values(), key=lambda t: t.name):
+            columns: list[Any] = [func.count()]
+            if table.name in synced:
+                columns.append(func.max(table.c.version))
+            row = session.execute(select(*columns).select_from(table)).one()
+            rows, top = int(row[0]), int(row[1] or 0) if len(row) > 1 else 0
             highest = max(highest, top)
-            digest.update(f"{mapper.tables[0].name} {rows} {top}\n".encode())
+            digest.update(f"{table.name} {rows} {top}\n".encode())
     return Fingerprint(highest, digest.hexdigest())
 
 
@@ -131,14 +135,19 @@ class AnchorStore:
         state = Path(platformdirs.user_state_dir("Circlekeeper", appauthor=False))
         return cls(state / "anchors", keychain)
 
-    def _file(self, vault_id: uuid.UUID) -> Path:
-        return self.folder / f"{vault_id}.json"
+    @staticmethod
+    def _place(vault_id: uuid.UUID, where: Path) -> str:
+        folder = hashlib.sha256(str(where.resolve()).encode("utf-8", "surrogatepass"))
+        return f"{vault_id}-{folder.hexdigest()[:16]}"
 
-    def load(self, vault_id: uuid.UUID, key: Key) -> Fingerprint | None:
+    def _file(self, vault_id: uuid.UUID, where: Path) -> Path:
+        return self.folder / f"{self._place(vault_id, where)}.json"
+
+    def load(self, vault_id: uuid.UUID, where: Path, key: Key) -> Fingerprint | None:
         """The newest anchor that proves itself (a forged or foreign one counts for nothing)."""
         found: list[Fingerprint] = []
         try:
-            text = self._file(vault_id).read_text(encoding="utf-8")
+            text = self._file(vault_id, where).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             text = ""
         if text:
@@ -149,7 +158,7 @@ class AnchorStore:
                 found.append(anchor)
         if self.keychain is not None and self.keychain.available:
             try:
-                stored = self.keychain.load_text(f"{vault_id}{KEYCHAIN_SUFFIX}")
+                stored = self.keychain.load_text(self._place(vault_id, where) + KEYCHAIN_SUFFIX)
             except KeychainError as error:
                 log.warning("%s", error)
                 stored = None
@@ -158,9 +167,9 @@ class AnchorStore:
                 found.append(anchor)
         return max(found, key=lambda a: a.version, default=None)
 
-    def check(self, vault_id: uuid.UUID, key: Key, now: Fingerprint) -> None:
+    def check(self, vault_id: uuid.UUID, where: Path, key: Key, now: Fingerprint) -> None:
         """Raise ``VaultOlder`` when ``now`` is older than, or differs from, the anchor."""
-        anchor = self.load(vault_id, key)
+        anchor = self.load(vault_id, where, key)
         if anchor is None:
             return
         if now.version < anchor.version:
@@ -168,7 +177,9 @@ class AnchorStore:
         if now.version == anchor.version and now.digest != anchor.digest:
             raise VaultOlder(anchor.changed_at(), now.changed_at(), older=False)
 
-    def record(self, vault_id: uuid.UUID, keys: Iterable[Key], now: Fingerprint) -> None:
+    def record(
+        self, vault_id: uuid.UUID, where: Path, keys: Iterable[Key], now: Fingerprint
+    ) -> None:
         """Note ``now`` as this device's last write, signed with each of ``keys``.
 
         Best effort: a failure is logged, never raised (the vault itself is fine).
@@ -176,11 +187,11 @@ class AnchorStore:
         text = _sign(_body(vault_id, now), list(keys), vault_id)
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            write_atomically(self._file(vault_id), text.encode("utf-8"))
+            write_atomically(self._file(vault_id, where), text.encode("utf-8"))
         except OSError as error:
             log.warning("could not write the anchor file: %s", error.strerror)
         if self.keychain is not None and self.keychain.available:
             try:
-                self.keychain.store_text(f"{vault_id}{KEYCHAIN_SUFFIX}", text)
+                self.keychain.store_text(self._place(vault_id, where) + KEYCHAIN_SUFFIX, text)
             except KeychainError as error:
                 log.warning("%s", error)

@@ -98,3 +98,7 @@ class JournalDamaged(NeedsConsent):
         )
         self.journal = journal
         self.kept = kept
+
+
+class SecretRefused(VaultError):
+    """A passphrase (or recovery key) given in a file or the environment can't be used as is."""

@@ -137,7 +137,7 @@ class UnlockedVault:
             self.device_id, self.device_name = self._device()
             anchors = self.options.anchors
             if anchors is not None and not self.options.accept_older:
-                anchors.check(self.vault_id, self._key, fingerprint(self.database))
+                anchors.check(self.vault_id, paths.folder, self._key, fingerprint(self.database))
         except BaseException:
             engine.dispose()  # a refused or damaged vault keeps no connection (or -wal) open
             wipe(self._key)
@@ -146,6 +146,10 @@ class UnlockedVault:
     @property
     def key_file(self) -> KeyFile:
         return self._key_file
+
+    def raw_key(self) -> bytearray:
+        """The raw key buffer itself (zeros once closed); for a rekey, never for display."""
+        return self._key
 
     def _device(self) -> tuple[str, str]:
         with self.database.engine.connect() as connection:
@@ -226,7 +230,7 @@ class UnlockedVault:
         except Exception as error:  # a damaged vault: keep the anchor it had
             log.warning("no anchor noted: %s", type(error).__name__)
             return
-        anchors.record(self.vault_id, (self._key, *extra_keys), now)
+        anchors.record(self.vault_id, self.paths.folder, (self._key, *extra_keys), now)
 
     def close(self) -> None:
         if self.options.writer:
@@ -286,8 +290,8 @@ def create_vault(
             remove_lock_files(paths.folder)
             remove_folders(made)
         raise
-    if took:
-        writer.release()
+    if lock is None:
+        writer.release()  # our own; a caller's lock stays held for the caller
     if keychain is not None:
         note = _remember(created.vault, keychain)
         return CreatedVault(created.vault, created.recovery_key, note)

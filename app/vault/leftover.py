@@ -60,11 +60,11 @@ def secure(database: Path, lock: WriterLock | None, accept_loss: bool) -> Path |
     kept = keep_copy(journal)
     findings = wal.inspect(database)
     if findings is not None and findings.problem is not None:
-        log.warning("the leftover journal %s: %s (copy %s)", journal, findings.problem, kept)
+        log.info("the leftover journal %s: %s (copy %s)", journal, findings.problem, kept)
         if not accept_loss:
             raise JournalDamaged(journal, findings.problem, kept)
     else:
-        log.warning("a writer did not finish; its journal was kept at %s", kept)
+        log.info("a writer did not finish; its journal was kept at %s", kept)
     return kept
 
 

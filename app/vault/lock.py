@@ -122,7 +122,7 @@ class WriterLock:
         self._take(wait)
         self.stale = read_holder(self.folder)
         if self.stale is not None:
-            log.warning("the vault's last writer did not finish cleanly: %s", self.stale.program)
+            log.info("the vault's last writer did not finish cleanly: %s", self.stale.program)
         try:
             write_atomically(self.folder / HOLDER_NAME, self._note.to_json())
         except OSError as error:

@@ -140,5 +140,8 @@ def run_cli(*args: str, home: Path, timeout: float = 60, **extra: str) -> Ran:
 
 
 def crash_reports(home: Path) -> list[Path]:
-    """Crash reports the CLI wrote under ``home`` (it writes one only for unexpected errors)."""
-    return files_under(home / "state")
+    """Crash reports the CLI wrote under ``home`` (it writes one only for unexpected errors).
+
+    The log folder only: the state folder beside it also keeps the rollback anchors.
+    """
+    return files_under(home / "state" / "Circlekeeper" / "log")

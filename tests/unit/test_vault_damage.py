@@ -286,11 +286,15 @@ def test_a_rolled_back_vault_is_noticed_through_either_anchor(
 
 def test_rollback_on_the_command_line_refuses_until_the_user_accepts(tmp_path: Path) -> None:
     home, folder, older = tmp_path / "home", tmp_path / "vault", tmp_path / "older"
-    environment = {"CIRCLEKEEPER_PASSPHRASE": PASSPHRASE}
-    assert run_cli("--data-dir", str(folder), "init", home=home, **environment).returncode == 0
+    assert (
+        run_cli(
+            "--data-dir", str(folder), "init", home=home, CIRCLEKEEPER_PASSPHRASE=PASSPHRASE
+        ).returncode
+        == 0
+    )
     shutil.copytree(folder, older)
     demo = run_cli("--data-dir", str(folder), "demo", "--participants", "3", "--weeks", "1",
-                   home=home, **environment)  # fmt: skip
+                   home=home, CIRCLEKEEPER_PASSPHRASE=PASSPHRASE)  # fmt: skip
     assert demo.returncode == 0, demo.stderr
     shutil.rmtree(folder)
     shutil.copytree(older, folder)
@@ -301,14 +305,16 @@ def test_rollback_on_the_command_line_refuses_until_the_user_accepts(tmp_path: P
     one_sentence(refused.stderr, "this vault is older than the last time this device used it"
                  .capitalize(), "--accept-older")  # fmt: skip
     assert snapshot(folder) == before
-    writing = run_cli("--data-dir", str(folder), "device", home=home, **environment)
+    writing = run_cli(
+        "--data-dir", str(folder), "device", home=home, CIRCLEKEEPER_PASSPHRASE=PASSPHRASE
+    )
     assert writing.returncode == 1 and "older" in writing.stderr
 
     accepted = check(folder, home, "--accept-older")
     assert accepted.returncode == 0, accepted.stderr
     # A writer that was allowed to go on notes the vault as it is now: asked only once.
     chosen = run_cli("--data-dir", str(folder), "device", "--accept-older", home=home,
-                     **environment)  # fmt: skip
+                     CIRCLEKEEPER_PASSPHRASE=PASSPHRASE)  # fmt: skip
     assert chosen.returncode == 0, chosen.stderr
     assert check(folder, home).returncode == 0
     assert crash_reports(home) == []

@@ -58,6 +58,19 @@ log = logging.getLogger(__name__)
 
 FIRST_PAINT_VARIABLE = "CIRCLEKEEPER_FIRST_PAINT"
 REPORT_LOADED_VARIABLE = "CIRCLEKEEPER_REPORT_LOADED"
+PASSPHRASE_VARIABLE = "CIRCLEKEEPER_PASSPHRASE"  # noqa: S105 (a variable's name)
+
+
+def passphrase_from_environment() -> tuple[str | None, str]:
+    """$CIRCLEKEEPER_PASSPHRASE, taken out of the environment so that no child process
+    inherits it, and a sentence saying why it can't be used when it can't (not UTF-8)."""
+    from app.vault import secret_text
+    from app.vault.errors import SecretRefused
+
+    try:
+        return secret_text.take_from_environment(PASSPHRASE_VARIABLE), ""
+    except SecretRefused as error:
+        return None, str(error)
 
 
 def run_window(args: argparse.Namespace) -> int:
@@ -77,13 +90,15 @@ def run_window(args: argparse.Namespace) -> int:
         watch.watch_window(window)
         return watch
 
+    secret, refused = passphrase_from_environment()
     startup = Startup(
         folder=data_dir(getattr(args, "data_dir", None)),
         window=window,
         tasks=tasks,
         settings=settings,
         keychain_factory=Keychain.from_system,
-        passphrase=os.environ.get("CIRCLEKEEPER_PASSPHRASE") or None,
+        passphrase=secret,
+        note=refused,
         idle=IdleWatch(application, settings.get(AUTO_LOCK_MINUTES), parent=window),
         session_watch=watch_the_system,
         desk=DeskController(window, tasks, settings, theme),
@@ -223,8 +238,10 @@ class Startup(QObject):
         idle: IdleWatch | None = None,
         session_watch: Callable[[], SessionWatch | None] | None = None,
         desk: DeskController | None = None,
+        note: str = "",
     ) -> None:
         super().__init__(window)
+        self._note = note  # shown with the passphrase dialog (why the environment's failed)
         self.idle = idle
         self._watch_factory = session_watch
         self.session_watch: SessionWatch | None = None
@@ -262,7 +279,7 @@ class Startup(QObject):
         elif located.first_run:
             self._ask_first_run()
         else:
-            self._ask_passphrase(located.note)
+            self._ask_passphrase(located.note or self._note)
 
     def _ask_first_run(self) -> None:
         from app.vault.vault import VaultPaths, create_vault

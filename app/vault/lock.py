@@ -125,9 +125,9 @@ class WriterLock:
             log.info("the vault's last writer did not finish cleanly: %s", self.stale.program)
         try:
             write_atomically(self.folder / HOLDER_NAME, self._note.to_json())
-        except OSError as error:
+        except BaseException:  # a full disk or read-only folder: CannotWrite, lock let go
             self._lock.release()
-            raise storage_error(self.folder / HOLDER_NAME, error) from None
+            raise
 
     def probe(self) -> Holder | bool | None:
         """Without waiting or writing a note: the stale note when the lock is free, else False.

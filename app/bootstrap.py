@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from app import __version__
 from app.settings import AUTO_LOCK_MINUTES, Settings
@@ -48,7 +48,8 @@ if TYPE_CHECKING:
 
     from app.services.container import Services
     from app.vault.keychain import Keychain
-    from app.vault.vault import UnlockedVault
+    from app.vault.lock import WriterLock
+    from app.vault.vault import OpenOptions, UnlockedVault
     from views.live.launcher import LiveLauncher
     from views.lock_controller import LockController
     from views.pages.page import DeskPage
@@ -150,6 +151,7 @@ class Located:
     opened: Opened | None = None
     first_run: bool = False
     note: str = ""
+    consent: str = ""  # why opening needs the user's word (an older copy, a lossy -wal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,11 +175,29 @@ def open_services(vault: UnlockedVault, how: str, note: str = "") -> Opened:
     return Opened(vault, services, note)
 
 
+def guarded(writer: WriterLock, keychain: Keychain | None, accept_older: bool) -> OpenOptions:
+    """How the window opens its vault: as its one writer, with this device's anchors."""
+    from app.vault.anchor import AnchorStore
+    from app.vault.vault import OpenOptions
+
+    return OpenOptions(
+        lock=writer, anchors=AnchorStore.for_user(keychain), accept_older=accept_older
+    )
+
+
 def locate(
-    folder: Path, keychain_factory: Callable[[], Keychain], passphrase: str | None
+    folder: Path,
+    keychain_factory: Callable[[], Keychain],
+    passphrase: str | None,
+    writer: WriterLock,
+    accept_older: bool = False,
 ) -> Located:
-    """First run, or the vault opened by keychain or passphrase, or a reason to ask (worker)."""
-    from app.vault.errors import KeychainError, WrongPassphrase
+    """First run, or the vault opened by keychain or passphrase, or a reason to ask (worker).
+
+    The window is the vault's one writer from here on: ``writer`` is taken first (another
+    program holding it is a ``VaultBusy`` the window reports).
+    """
+    from app.vault.errors import KeychainError, NeedsConsent, WrongPassphrase
     from app.vault.vault import (
         VaultPaths,
         read_key_file,
@@ -189,19 +209,25 @@ def locate(
     paths = VaultPaths(folder)
     if not paths.exists():
         return Located(keychain, first_run=True)
+    writer.acquire()
     read_key_file(paths)  # a damaged or missing key file is reported before any prompt
+    options = guarded(writer, keychain, accept_older)
     note = ""
     try:
-        vault = unlock_with_keychain(paths, keychain)
+        vault = unlock_with_keychain(paths, keychain, options)
     except KeychainError as error:
         vault, note = None, str(error)
+    except NeedsConsent as error:
+        return Located(keychain, consent=str(error))
     if vault is not None:
         return Located(keychain, open_services(vault, "keychain"))
     if passphrase:
         try:
-            vault = unlock_with_passphrase(paths, passphrase, keychain)
+            vault = unlock_with_passphrase(paths, passphrase, keychain, options)
         except WrongPassphrase:
             note = "The passphrase in $CIRCLEKEEPER_PASSPHRASE did not unlock the vault."
+        except NeedsConsent as error:
+            return Located(keychain, consent=str(error))
         else:
             return Located(keychain, open_services(vault, "passphrase (environment)", note))
     return Located(keychain, note=note)
@@ -254,6 +280,8 @@ class Startup(QObject):
         self._keychain_factory = keychain_factory
         self._passphrase = passphrase
         self._keychain: Keychain | None = None
+        self._writer: WriterLock | None = None  # the window's hold on the vault, for its life
+        self._lock_screen: QWidget | None = None
         self._started = False
         self.opened: Opened | None = None
         self.sync: SyncActions | None = None
@@ -264,31 +292,70 @@ class Startup(QObject):
         if self._started:
             return
         self._started = True
+        self._locate(accept_older=False)
+
+    def _locate(self, *, accept_older: bool) -> None:
+        from app.vault.lock import WriterLock
+
+        if self._writer is None:
+            self._writer = WriterLock(self.folder, "the Circlekeeper window")
         folder, factory, passphrase = self.folder, self._keychain_factory, self._passphrase
+        writer = self._writer
         self.tasks.submit(
-            lambda: locate(folder, factory, passphrase),
+            lambda: locate(folder, factory, passphrase, writer, accept_older),
             on_success=self._on_located,
             on_failure=self._on_fatal,
             name="open vault",
         )
 
+    def _options(self, accept_older: bool = False) -> OpenOptions:
+        assert self._writer is not None
+        return guarded(self._writer, self._keychain, accept_older)
+
     def _on_located(self, located: Located) -> None:
         self._keychain = located.keychain
-        if located.opened is not None:
+        if located.consent:
+            self._ask_consent(located.consent)
+        elif located.opened is not None:
             self._install(located.opened)
         elif located.first_run:
             self._ask_first_run()
         else:
             self._ask_passphrase(located.note or self._note)
 
+    def _ask_consent(self, text: str) -> None:
+        """An older copy, or a -wal that would lose changes: open it only if the user says so."""
+        from views.unlock_dialog import consent_box
+
+        box = consent_box(text, self.window)
+        box.finished.connect(
+            lambda _result: (
+                self._locate(accept_older=True)
+                if box.property("consented")
+                else self.quit_requested.emit(0)
+            )
+        )
+        self.window.show_state("locked", "")
+        box.open()
+        self.dialog_opened.emit(box)
+
     def _ask_first_run(self) -> None:
+        from app.vault.anchor import AnchorStore
         from app.vault.vault import VaultPaths, create_vault
         from views.first_run_dialog import FirstRunDialog
 
-        paths, keychain = VaultPaths(self.folder), self._keychain
+        paths, keychain, writer = VaultPaths(self.folder), self._keychain, self._writer
 
         def create(passphrase: str, with_recovery: bool) -> Any:
-            return create_vault(paths, passphrase, with_recovery=with_recovery, keychain=keychain)
+            anchors = AnchorStore.for_user(keychain)
+            return create_vault(
+                paths,
+                passphrase,
+                with_recovery=with_recovery,
+                keychain=keychain,
+                lock=writer,
+                anchors=anchors,
+            )
 
         dialog = FirstRunDialog(create, self.tasks, self.folder, parent=self.window)
         dialog.vault_created.connect(
@@ -300,9 +367,11 @@ class Startup(QObject):
         from app.vault.vault import VaultPaths, unlock_with_passphrase
         from views.unlock_dialog import UnlockDialog
 
-        paths, keychain = VaultPaths(self.folder), self._keychain
+        paths, keychain, options = VaultPaths(self.folder), self._keychain, self._options
         dialog = UnlockDialog(
-            lambda passphrase: unlock_with_passphrase(paths, passphrase, keychain),
+            lambda passphrase, accept_older=False: unlock_with_passphrase(
+                paths, passphrase, keychain, options(accept_older)
+            ),
             self.tasks,
             self.folder,
             parent=self.window,
@@ -358,6 +427,7 @@ class Startup(QObject):
         self._start_lock()
         if self.desk is not None:
             self.desk.attach(services, opened.vault.backup)
+            self.desk.rekey = self.rekey
         self.desk_installed.emit()
 
     def _install_sync(self, services: Services) -> None:
@@ -389,6 +459,7 @@ class Startup(QObject):
             parent=self.window,
         )
         screen.hide()
+        self._lock_screen = screen
         if self._watch_factory is not None and self.session_watch is None:
             self.session_watch = self._watch_factory()
         self.lock = LockController(
@@ -411,7 +482,8 @@ class Startup(QObject):
         """Worker: the lock screen's passphrase opens the vault again."""
         from app.vault.vault import VaultPaths, unlock_with_passphrase
 
-        vault = unlock_with_passphrase(VaultPaths(self.folder), passphrase, self._keychain)
+        paths = VaultPaths(self.folder)
+        vault = unlock_with_passphrase(paths, passphrase, self._keychain, self._options())
         return open_services(vault, "passphrase after a lock")
 
     def _reopen_with_keychain(self) -> Opened | None:
@@ -419,8 +491,53 @@ class Startup(QObject):
         from app.vault.vault import VaultPaths, unlock_with_keychain
 
         assert self._keychain is not None
-        vault = unlock_with_keychain(VaultPaths(self.folder), self._keychain)
+        vault = unlock_with_keychain(VaultPaths(self.folder), self._keychain, self._options())
         return None if vault is None else open_services(vault, "keychain after a lock")
+
+    def rekey(self, passphrase: str) -> None:
+        """Settings ▸ Re-encrypt: lock the desk, rekey the closed vault on a worker, reopen."""
+        if self.lock is None or self.opened is None:
+            return
+        self.lock.lock("while the database is re-encrypted under a new key")
+        if self._lock_screen is not None:
+            self._lock_screen.setEnabled(False)  # no unlock while the files change
+        self.tasks.submit(
+            lambda: self._rekey_then_open(passphrase),
+            on_success=self._on_rekeyed,
+            on_failure=self._on_rekey_failed,
+            name="rekey",
+        )
+
+    def _rekey_then_open(self, passphrase: str) -> Opened:
+        """Worker: the rekey (crash-safe, see app.vault.rekey), then the vault opened again."""
+        from app.vault.rekey import rekey_vault
+        from app.vault.vault import VaultPaths
+
+        paths = VaultPaths(self.folder)
+        rekey_vault(paths, passphrase, options=self._options(), keychain=self._keychain)
+        return self._reopen_with_passphrase(passphrase)
+
+    def _on_rekeyed(self, opened: Opened) -> None:
+        if self._lock_screen is not None:
+            self._lock_screen.setEnabled(True)
+        assert self.lock is not None
+        self.lock.resume(opened)
+        self.window.show_notice(
+            "The database was re-encrypted under a new key: older key files and backups no "
+            "longer open it."
+        )
+
+    def _on_rekey_failed(self, error: Exception) -> None:
+        if self._lock_screen is not None:
+            self._lock_screen.setEnabled(True)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Re-encrypt with a new key", user_message(error),
+            parent=self.window,
+        )  # fmt: skip
+        box.setInformativeText("The vault stays locked: unlock it with its passphrase, as before.")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.dialog_opened.emit(box)
 
     def _close_vault(self) -> None:
         """The lock: forget the services, close the vault (engine disposed, key dropped)."""
@@ -456,11 +573,13 @@ class Startup(QObject):
         self.dialog_opened.emit(box)
 
     def close(self) -> None:
-        """Wait for the workers, then close the vault; safe to call more than once."""
+        """Wait for the workers, close the vault, let go of it; safe to call more than once."""
         self.tasks.shutdown()
         opened, self.opened = self.opened, None
         if opened is not None:
             opened.vault.close()
+        if self._writer is not None:
+            self._writer.release()
 
 
 def _install_paint_probe(started: float, window: MainWindow, startup: Startup) -> None:

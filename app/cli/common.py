@@ -147,8 +147,18 @@ def open_vault(args: argparse.Namespace, *, use_keychain: bool = True) -> Unlock
             print(f"Note: {error}", file=sys.stderr)
             vault = None
         if vault is not None:
-            return vault
-    return unlock_with_passphrase(paths, passphrase(args), keychain, options)
+            return _noted(vault)
+    return _noted(unlock_with_passphrase(paths, passphrase(args), keychain, options))
+
+
+def _noted(vault: UnlockedVault) -> UnlockedVault:
+    if vault.kept_journal is not None:
+        print(
+            "Note: the last program to write this vault did not finish; its journal was "
+            f"replayed, and a copy kept at {vault.kept_journal}.",
+            file=sys.stderr,
+        )
+    return vault
 
 
 def services_for(vault: UnlockedVault) -> Services:

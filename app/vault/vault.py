@@ -282,13 +282,14 @@ def create_vault(
             raise VaultExists(paths.folder)  # another process won the race; all is its
         created = _create(paths, passphrase, with_recovery, kdf, writer, anchors, claimed)
     except BaseException:
-        for path in claimed:
+        for path in claimed:  # only files this call gave their final name
             path.unlink(missing_ok=True)
+        if took and writer.held and made and not paths.exists():
+            remove_lock_files(paths.folder)  # the folder is ours and empty but for the lock
         if took:
             writer.release()
-        if made:
-            remove_lock_files(paths.folder)
-            remove_folders(made)
+        if made and not paths.exists():
+            remove_folders(made)  # only where empty: never another process's files
         raise
     if lock is None:
         writer.release()  # our own; a caller's lock stays held for the caller

@@ -173,6 +173,8 @@ def test_a_healthy_leftover_wal_is_kept_and_loses_nothing(
     assert "integrity: ok" in ran.stdout and participants(ran.stdout) == 70
     [kept] = kept_copies(paths)
     assert kept.read_bytes() == journal  # kept before the open replayed and removed it
+    assert f"a copy kept at {kept}" in ran.stderr
+    assert not Path(f"{paths.database}-wal").exists()
 
 
 def damage(paths: VaultPaths, how: str, foreign: Path) -> None:
@@ -209,6 +211,12 @@ def test_a_damaged_leftover_wal_is_kept_and_reported_not_ok(
 
     again = check(paths.folder, home)  # refused again, the same copy named, no second one
     assert again.returncode == 1 and kept_copies(paths) == [kept]
+    if how == "truncated":  # a writer is refused the same way
+        writer = run_cli("--data-dir", str(paths.folder), "device", home=home,
+                         CIRCLEKEEPER_PASSPHRASE=PASSPHRASE)  # fmt: skip
+        assert writer.returncode == 1
+        one_sentence(writer.stderr, str(kept), "--accept-older")
+        assert wal.read_bytes() == damaged
 
     # The user's choice: open what can be read. The copy stays for an expert.
     chosen = check(paths.folder, home, "--accept-older")

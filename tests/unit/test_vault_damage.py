@@ -30,7 +30,8 @@ from app.vault.keyfile import KeyFile
 from app.vault.lock import WriterLock
 from app.vault.vault import OpenOptions, VaultPaths, create_vault, unlock_with_passphrase
 from tests.conftest import CHEAP_KDF, PASSPHRASE, REPO
-from tests.unit.vault_support import crash_reports, run_cli, snapshot
+from tests.unit.race_support import Racer, run
+from tests.unit.vault_support import crash_reports, snapshot
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 
@@ -44,10 +45,21 @@ def one_sentence(stderr: str, *needles: str) -> str:
     return lines[0]
 
 
-def check(folder: Path, home: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    ran = run_cli("--data-dir", str(folder), "check", *extra, home=home,
-                  CIRCLEKEEPER_PASSPHRASE=PASSPHRASE)  # fmt: skip
-    return subprocess.CompletedProcess([], ran.returncode, ran.stdout, ran.stderr)
+@pytest.fixture(scope="module")
+def racer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Racer]:
+    """The real command line, forked from one process (and the cheap KDF): fast to start."""
+    started = Racer(tmp_path_factory.mktemp("racer") / "home")
+    yield started
+    started.close()
+
+
+def command(racer: Racer, folder: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    [ran] = racer.race(run(folder, *argv))
+    return subprocess.CompletedProcess(argv, ran["code"], ran["stdout"], ran["stderr"])
+
+
+def check(racer: Racer, folder: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return command(racer, folder, "check", *extra)
 
 
 def participants(stdout: str) -> int:
@@ -69,7 +81,7 @@ def closed(vault_paths: VaultPaths) -> VaultPaths:
 
 @pytest.mark.parametrize("size", [0, 1, 4095])
 def test_an_empty_or_short_database_is_refused_and_not_rewritten(
-    closed: VaultPaths, tmp_path: Path, size: int
+    closed: VaultPaths, racer: Racer, size: int
 ) -> None:
     closed.database.write_bytes(closed.database.read_bytes()[:size])
     before = snapshot(closed.folder)
@@ -77,12 +89,11 @@ def test_an_empty_or_short_database_is_refused_and_not_rewritten(
         unlock_with_passphrase(closed, PASSPHRASE)
     assert str(closed.database) in str(refused.value)
     if size < 2:  # the issue's cases, through the real program
-        home = tmp_path / "home"
-        ran = check(closed.folder, home)
+        ran = check(racer, closed.folder)
         assert ran.returncode == 1
         one_sentence(ran.stderr, str(closed.database), "damaged")
         assert "integrity: ok" not in ran.stdout
-        assert crash_reports(home) == []
+        assert crash_reports(racer.home) == []
     assert snapshot(closed.folder) == before  # never filled with a new, empty schema
 
 
@@ -100,7 +111,7 @@ def test_a_missing_database_beside_its_key_file_is_named_and_not_created(
 
 
 def test_a_damaged_key_file_is_told_apart_from_a_wrong_passphrase(
-    closed: VaultPaths, tmp_path: Path
+    closed: VaultPaths, racer: Racer
 ) -> None:
     document = json.loads(closed.key_file.read_bytes())
     wrapped = bytearray(base64.b64decode(document["passphrase"]["ciphertext"]))
@@ -109,7 +120,7 @@ def test_a_damaged_key_file_is_told_apart_from_a_wrong_passphrase(
     closed.key_file.write_text(json.dumps(document, indent=2) + "\n")
     with pytest.raises(KeyFileDamaged, match="checksum"):
         unlock_with_passphrase(closed, PASSPHRASE)
-    ran = check(closed.folder, tmp_path / "home")
+    ran = check(racer, closed.folder)
     assert ran.returncode == 1
     line = one_sentence(ran.stderr, str(closed.key_file), "damaged")
     assert "Wrong passphrase" not in line
@@ -164,11 +175,11 @@ def kept_copies(paths: VaultPaths) -> list[Path]:
 
 @posix_only
 def test_a_healthy_leftover_wal_is_kept_and_loses_nothing(
-    crashed: tuple[VaultPaths, Path], tmp_path: Path
+    crashed: tuple[VaultPaths, Path], racer: Racer, tmp_path: Path
 ) -> None:
     paths = copy_of(crashed, tmp_path)
     journal = Path(f"{paths.database}-wal").read_bytes()
-    ran = check(paths.folder, tmp_path / "home")
+    ran = check(racer, paths.folder)
     assert ran.returncode == 0, ran.stderr
     assert "integrity: ok" in ran.stdout and participants(ran.stdout) == 70
     [kept] = kept_copies(paths)
@@ -192,34 +203,32 @@ def damage(paths: VaultPaths, how: str, foreign: Path) -> None:
 @posix_only
 @pytest.mark.parametrize("how", ["a flipped byte", "truncated", "another copy's"])
 def test_a_damaged_leftover_wal_is_kept_and_reported_not_ok(
-    crashed: tuple[VaultPaths, Path], tmp_path: Path, how: str
+    crashed: tuple[VaultPaths, Path], racer: Racer, tmp_path: Path, how: str
 ) -> None:
     paths = copy_of(crashed, tmp_path)
     damage(paths, how, crashed[1])
     wal = Path(f"{paths.database}-wal")
     damaged = wal.read_bytes()
-    home = tmp_path / "home"
 
-    ran = check(paths.folder, home)
+    ran = check(racer, paths.folder)
     assert ran.returncode == 1, ran.stdout
     assert "integrity: ok" not in ran.stdout
     [kept] = kept_copies(paths)
     one_sentence(ran.stderr, str(wal), str(kept), "--accept-older")
     assert kept.read_bytes() == damaged
     assert wal.read_bytes() == damaged  # neither replayed nor deleted
-    assert crash_reports(home) == []
+    assert crash_reports(racer.home) == []
 
-    again = check(paths.folder, home)  # refused again, the same copy named, no second one
+    again = check(racer, paths.folder)  # refused again, the same copy named, no second one
     assert again.returncode == 1 and kept_copies(paths) == [kept]
     if how == "truncated":  # a writer is refused the same way
-        writer = run_cli("--data-dir", str(paths.folder), "device", home=home,
-                         CIRCLEKEEPER_PASSPHRASE=PASSPHRASE)  # fmt: skip
+        writer = command(racer, paths.folder, "device")
         assert writer.returncode == 1
         one_sentence(writer.stderr, str(kept), "--accept-older")
         assert wal.read_bytes() == damaged
 
     # The user's choice: open what can be read. The copy stays for an expert.
-    chosen = check(paths.folder, home, "--accept-older")
+    chosen = check(racer, paths.folder, "--accept-older")
     assert chosen.returncode == 0, chosen.stderr
     assert participants(chosen.stdout) < 70
     assert kept.read_bytes() == damaged
@@ -292,37 +301,29 @@ def test_a_rolled_back_vault_is_noticed_through_either_anchor(
     unlock_with_passphrase(closed, PASSPHRASE, options=accepted).close()
 
 
-def test_rollback_on_the_command_line_refuses_until_the_user_accepts(tmp_path: Path) -> None:
-    home, folder, older = tmp_path / "home", tmp_path / "vault", tmp_path / "older"
-    assert (
-        run_cli(
-            "--data-dir", str(folder), "init", home=home, CIRCLEKEEPER_PASSPHRASE=PASSPHRASE
-        ).returncode
-        == 0
-    )
+def test_rollback_on_the_command_line_refuses_until_the_user_accepts(
+    racer: Racer, tmp_path: Path
+) -> None:
+    folder, older = tmp_path / "vault", tmp_path / "older"
+    assert command(racer, folder, "init").returncode == 0
     shutil.copytree(folder, older)
-    demo = run_cli("--data-dir", str(folder), "demo", "--participants", "3", "--weeks", "1",
-                   home=home, CIRCLEKEEPER_PASSPHRASE=PASSPHRASE)  # fmt: skip
+    demo = command(racer, folder, "demo", "--participants", "3", "--weeks", "1")
     assert demo.returncode == 0, demo.stderr
     shutil.rmtree(folder)
     shutil.copytree(older, folder)
     before = snapshot(folder)
 
-    refused = check(folder, home)
+    refused = check(racer, folder)
     assert refused.returncode == 1
-    one_sentence(refused.stderr, "this vault is older than the last time this device used it"
-                 .capitalize(), "--accept-older")  # fmt: skip
+    one_sentence(refused.stderr, "This vault is older than the last time this device used it",
+                 "--accept-older")  # fmt: skip
     assert snapshot(folder) == before
-    writing = run_cli(
-        "--data-dir", str(folder), "device", home=home, CIRCLEKEEPER_PASSPHRASE=PASSPHRASE
-    )
+    writing = command(racer, folder, "device")
     assert writing.returncode == 1 and "older" in writing.stderr
 
-    accepted = check(folder, home, "--accept-older")
+    accepted = check(racer, folder, "--accept-older")
     assert accepted.returncode == 0, accepted.stderr
     # A writer that was allowed to go on notes the vault as it is now: asked only once.
-    chosen = run_cli("--data-dir", str(folder), "device", "--accept-older", home=home,
-                     CIRCLEKEEPER_PASSPHRASE=PASSPHRASE)  # fmt: skip
+    chosen = command(racer, folder, "device", "--accept-older")
     assert chosen.returncode == 0, chosen.stderr
-    assert check(folder, home).returncode == 0
-    assert crash_reports(home) == []
+    assert check(racer, folder).returncode == 0

@@ -7,13 +7,13 @@ import contextlib
 import getpass
 import shlex
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from app.services.container import Services
 from app.vault import secret_text
 from app.vault.anchor import AnchorStore
-from app.vault.errors import KeychainError
+from app.vault.errors import KeychainError, NeedsConsent
 from app.vault.keychain import Keychain
 from app.vault.location import data_dir
 from app.vault.lock import WriterLock
@@ -90,6 +90,34 @@ def passphrase(
         environment=PASSPHRASE_VARIABLE,
         confirm=confirm,
     )
+
+
+# Commands that change the vault take its writer lock (init takes it while it creates).
+WRITING_COMMANDS = frozenset({"demo", "passwd", "rekey", "device", "trust", "export", "import"})
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def guard_command(name: str, parser: argparse.ArgumentParser) -> None:
+    """What every command shares about its vault: ``--accept-older``, the writer lock for
+    a writing command, and a refusal the user may overrule saying how."""
+    parser.set_defaults(command_name=name)
+    add_writer_options(parser, writes=name in WRITING_COMMANDS)
+    func = parser.get_default("func")
+    if func is not None:
+        parser.set_defaults(func=_guarded(func))
+
+
+def _guarded(func: Command) -> Command:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            with writer_lock(args, getattr(args, "arguments", [])):
+                return int(func(args))
+        except NeedsConsent as error:
+            told = str(error).rstrip(".")
+            raise CommandError(f"{told}; to open it anyway, add --accept-older.") from None
+
+    return run
 
 
 def add_writer_options(parser: argparse.ArgumentParser, *, writes: bool) -> None:

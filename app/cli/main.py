@@ -13,18 +13,14 @@ import platformdirs
 
 from app import __version__
 from app.cli import agenda_command, check_command, demo_command, sync_commands, vault_commands
-from app.cli.common import EXIT_FAILURE, CommandError, add_writer_options, writer_lock
+from app.cli.common import EXIT_FAILURE, CommandError
 from app.database.errors import DatabaseError
-from app.database.storage import storage_error
 from app.services.errors import ServiceError
-from app.vault.errors import NeedsConsent
 
 log = logging.getLogger("app")
 
 # Each module adds its subcommands; a new group of commands is one more entry here.
 COMMAND_MODULES = (vault_commands, check_command, demo_command, sync_commands, agenda_command)
-# Commands that change the vault take its writer lock (init takes it while it creates).
-WRITING_COMMANDS = frozenset({"demo", "passwd", "rekey", "device", "trust", "export", "import"})
 
 DATA_DIR_HELP = (
     "the vault's folder (default: $CIRCLEKEEPER_DATA_DIR, else the platform's data folder)"
@@ -47,13 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(commands)
+    from app.cli.common import guard_command
+
     for name, command in commands.choices.items():
         # Also accept --data-dir after the command (`check --data-dir X`), as users type it.
         command.add_argument(
             "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=DATA_DIR_HELP
         )
-        command.set_defaults(command_name=name)
-        add_writer_options(command, writes=name in WRITING_COMMANDS)
+        guard_command(name, command)  # --accept-older; writers take the vault's lock
     return parser
 
 
@@ -67,8 +64,8 @@ def entry() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(arguments)
+    args = parser.parse_args(argv)
+    args.arguments = list(sys.argv[1:] if argv is None else argv)  # the lock's holder note
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -79,12 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_window(args)
     try:
-        with writer_lock(args, arguments):
-            return int(func(args))
-    except NeedsConsent as error:
-        told = str(error).rstrip(".")
-        print(f"circlekeeper: {told}; to open it anyway, add --accept-older.", file=sys.stderr)
-        return EXIT_FAILURE
+        return int(func(args))
     except (CommandError, ServiceError, DatabaseError) as error:
         print(f"circlekeeper: {error}", file=sys.stderr)
         return EXIT_FAILURE
@@ -92,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("circlekeeper: interrupted; nothing more was written.", file=sys.stderr)
         return 130
     except OSError as error:
+        from app.database.storage import storage_error
+
         named = storage_error(Path(error.filename), error) if error.filename else error
         if isinstance(named, DatabaseError):
             print(f"circlekeeper: {named}", file=sys.stderr)

@@ -10,7 +10,6 @@ A variable is removed from the environment once read, so no child process inheri
 from __future__ import annotations
 
 import codecs
-import contextlib
 import os
 from pathlib import Path
 
@@ -56,9 +55,7 @@ def take_from_environment(name: str, what: str = "passphrase") -> str | None:
         raw = os.environb.pop(os.fsencode(name), None)
     if value is None:
         return None
-    with contextlib.suppress(KeyError):  # Windows: unsetenv through os.environ is enough
-        os.unsetenv(name)
-    if raw is None:
+    if raw is None:  # Windows has no bytes environment: the text is what was set
         raw = os.fsencode(value) if os.name == "posix" else value.encode("utf-8", "replace")
     if not raw:
         return None

@@ -153,12 +153,17 @@ def test_two_imports_at_once_both_apply_or_one_is_told_to_wait(
             next(line.split(": ")[1] for line in result["stdout"].splitlines()
                  if line.startswith("fingerprint"))
         )  # fmt: skip
-    results = racer.race(
-        *(
-            run(target.folder, "import", str(b), "--trust", f)
-            for b, f in zip(bundles, fingerprints, strict=True)
-        )
-    )
+    imports = [
+        run(target.folder, "import", str(b), "--trust", f)
+        for b, f in zip(bundles, fingerprints, strict=True)
+    ]
+    # While a long import holds the vault (longer than a writer waits), both are refused
+    # with the holder's name, and nothing is half-applied.
+    with WriterLock(target.folder, "the command `python -m app import`", "import"):
+        for result in racer.race(*imports):
+            assert result["code"] == 1
+            assert "in use by the command `python -m app import`" in result["stderr"]
+    results = racer.race(*imports)
     assert all(r["code"] == 0 or "in use by" in r["stderr"] for r in results), results
     assert any(r["code"] == 0 for r in results)
     open_and_check(target)

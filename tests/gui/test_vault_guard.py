@@ -200,5 +200,7 @@ def test_settings_re_encrypts_the_open_vault_under_a_new_key(
     assert startup.opened is not None  # the desk is back, on the new key
     with pytest.raises(DatabaseUnreadable):
         open_engine(paths.database, old_key)
-    assert KeyFile.read(paths.key_file).unwrap(PASSPHRASE) != old_key
+    new_key = KeyFile.read(paths.key_file).unwrap(PASSPHRASE)
+    assert new_key != old_key
+    assert keychain.load(str(KeyFile.read(paths.key_file).vault_id)) == new_key  # updated too
     assert "re-encrypted under a new key" in startup.window.statusBar().currentMessage()

@@ -24,6 +24,9 @@ def window_arguments(argv: list[str]) -> argparse.Namespace | None:
 
 
 def run() -> int:
+    from app.hardening import harden_process
+
+    harden_process()  # first: before any key exists in this process
     args = window_arguments(sys.argv[1:])
     if args is None:
         from app.cli.main import main

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from app import __version__
 from app.settings import AUTO_LOCK_MINUTES, Settings
@@ -51,7 +51,8 @@ if TYPE_CHECKING:
     from app.desk import Desk, Place
     from app.services.container import Services
     from app.vault.keychain import Keychain
-    from app.vault.vault import UnlockedVault
+    from app.vault.lock import WriterLock
+    from app.vault.vault import OpenOptions, UnlockedVault
     from views.shell.desk_page import DeskPage
     from views.shell.lock_controller import LockController
     from views.sync.sync_actions import SyncActions
@@ -60,6 +61,19 @@ log = logging.getLogger(__name__)
 
 FIRST_PAINT_VARIABLE = "CIRCLEKEEPER_FIRST_PAINT"
 REPORT_LOADED_VARIABLE = "CIRCLEKEEPER_REPORT_LOADED"
+PASSPHRASE_VARIABLE = "CIRCLEKEEPER_PASSPHRASE"  # noqa: S105 (a variable's name)
+
+
+def passphrase_from_environment() -> tuple[str | None, str]:
+    """$CIRCLEKEEPER_PASSPHRASE, taken out of the environment so that no child process
+    inherits it, and a sentence saying why it can't be used when it can't (not UTF-8)."""
+    from app.vault import secret_text
+    from app.vault.errors import SecretRefused
+
+    try:
+        return secret_text.take_from_environment(PASSPHRASE_VARIABLE), ""
+    except SecretRefused as error:
+        return None, str(error)
 
 
 def run_window(args: argparse.Namespace) -> int:
@@ -79,13 +93,15 @@ def run_window(args: argparse.Namespace) -> int:
         watch.watch_window(window)
         return watch
 
+    secret, refused = passphrase_from_environment()
     startup = Startup(
         folder=data_dir(getattr(args, "data_dir", None)),
         window=window,
         tasks=tasks,
         settings=settings,
         keychain_factory=Keychain.from_system,
-        passphrase=os.environ.get("CIRCLEKEEPER_PASSPHRASE") or None,
+        passphrase=secret,
+        note=refused,
         idle=IdleWatch(application, settings.get(AUTO_LOCK_MINUTES), parent=window),
         session_watch=watch_the_system,
         desk=DeskController(window, tasks, settings, theme),
@@ -137,6 +153,7 @@ class Located:
     opened: Opened | None = None
     first_run: bool = False
     note: str = ""
+    consent: str = ""  # why opening needs the user's word (an older copy, a lossy -wal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,11 +177,29 @@ def open_services(vault: UnlockedVault, how: str, note: str = "") -> Opened:
     return Opened(vault, services, note)
 
 
+def guarded(writer: WriterLock, keychain: Keychain | None, accept_older: bool) -> OpenOptions:
+    """How the window opens its vault: as its one writer, with this device's anchors."""
+    from app.vault.anchor import AnchorStore
+    from app.vault.vault import OpenOptions
+
+    return OpenOptions(
+        lock=writer, anchors=AnchorStore.for_user(keychain), accept_older=accept_older
+    )
+
+
 def locate(
-    folder: Path, keychain_factory: Callable[[], Keychain], passphrase: str | None
+    folder: Path,
+    keychain_factory: Callable[[], Keychain],
+    passphrase: str | None,
+    writer: WriterLock,
+    accept_older: bool = False,
 ) -> Located:
-    """First run, or the vault opened by keychain or passphrase, or a reason to ask (worker)."""
-    from app.vault.errors import KeychainError, WrongPassphrase
+    """First run, or the vault opened by keychain or passphrase, or a reason to ask (worker).
+
+    The window is the vault's one writer from here on: ``writer`` is taken first (another
+    program holding it is a ``VaultBusy`` the window reports).
+    """
+    from app.vault.errors import KeychainError, NeedsConsent, WrongPassphrase
     from app.vault.vault import (
         VaultPaths,
         read_key_file,
@@ -176,19 +211,25 @@ def locate(
     paths = VaultPaths(folder)
     if not paths.exists():
         return Located(keychain, first_run=True)
+    writer.acquire()
     read_key_file(paths)  # a damaged or missing key file is reported before any prompt
+    options = guarded(writer, keychain, accept_older)
     note = ""
     try:
-        vault = unlock_with_keychain(paths, keychain)
+        vault = unlock_with_keychain(paths, keychain, options)
     except KeychainError as error:
         vault, note = None, str(error)
+    except NeedsConsent as error:
+        return Located(keychain, consent=str(error))
     if vault is not None:
         return Located(keychain, open_services(vault, "keychain"))
     if passphrase:
         try:
-            vault = unlock_with_passphrase(paths, passphrase, keychain)
+            vault = unlock_with_passphrase(paths, passphrase, keychain, options)
         except WrongPassphrase:
             note = "The passphrase in $CIRCLEKEEPER_PASSPHRASE did not unlock the vault."
+        except NeedsConsent as error:
+            return Located(keychain, consent=str(error))
         else:
             return Located(keychain, open_services(vault, "passphrase (environment)", note))
     return Located(keychain, note=note)
@@ -226,8 +267,10 @@ class Startup(QObject):
         idle: IdleWatch | None = None,
         session_watch: Callable[[], SessionWatch | None] | None = None,
         desk: DeskController | None = None,
+        note: str = "",
     ) -> None:
         super().__init__(window)
+        self._note = note  # shown with the passphrase dialog (why the environment's failed)
         self.idle = idle
         self._watch_factory = session_watch
         self.session_watch: SessionWatch | None = None
@@ -240,6 +283,8 @@ class Startup(QObject):
         self._keychain_factory = keychain_factory
         self._passphrase = passphrase
         self._keychain: Keychain | None = None
+        self._writer: WriterLock | None = None  # the window's hold on the vault, for its life
+        self._lock_screen: QWidget | None = None
         self._started = False
         self.opened: Opened | None = None
         self.sync: SyncActions | None = None
@@ -251,31 +296,70 @@ class Startup(QObject):
         if self._started:
             return
         self._started = True
+        self._locate(accept_older=False)
+
+    def _locate(self, *, accept_older: bool) -> None:
+        from app.vault.lock import WriterLock
+
+        if self._writer is None:
+            self._writer = WriterLock(self.folder, "the Circlekeeper window")
         folder, factory, passphrase = self.folder, self._keychain_factory, self._passphrase
+        writer = self._writer
         self.tasks.submit(
-            lambda: locate(folder, factory, passphrase),
+            lambda: locate(folder, factory, passphrase, writer, accept_older),
             on_success=self._on_located,
             on_failure=self._on_fatal,
             name="open vault",
         )
 
+    def _options(self, accept_older: bool = False) -> OpenOptions:
+        assert self._writer is not None
+        return guarded(self._writer, self._keychain, accept_older)
+
     def _on_located(self, located: Located) -> None:
         self._keychain = located.keychain
-        if located.opened is not None:
+        if located.consent:
+            self._ask_consent(located.consent)
+        elif located.opened is not None:
             self._install(located.opened)
         elif located.first_run:
             self._ask_first_run()
         else:
-            self._ask_passphrase(located.note)
+            self._ask_passphrase(located.note or self._note)
+
+    def _ask_consent(self, text: str) -> None:
+        """An older copy, or a -wal that would lose changes: open it only if the user says so."""
+        from views.shell.unlock_dialog import consent_box
+
+        box = consent_box(text, self.window)
+        box.finished.connect(
+            lambda _result: (
+                self._locate(accept_older=True)
+                if box.property("consented")
+                else self.quit_requested.emit(0)
+            )
+        )
+        self.window.show_state("locked", "")
+        box.open()
+        self.dialog_opened.emit(box)
 
     def _ask_first_run(self) -> None:
+        from app.vault.anchor import AnchorStore
         from app.vault.vault import VaultPaths, create_vault
         from views.shell.first_run_dialog import FirstRunDialog
 
-        paths, keychain = VaultPaths(self.folder), self._keychain
+        paths, keychain, writer = VaultPaths(self.folder), self._keychain, self._writer
 
         def create(passphrase: str, with_recovery: bool) -> Any:
-            return create_vault(paths, passphrase, with_recovery=with_recovery, keychain=keychain)
+            anchors = AnchorStore.for_user(keychain)
+            return create_vault(
+                paths,
+                passphrase,
+                with_recovery=with_recovery,
+                keychain=keychain,
+                lock=writer,
+                anchors=anchors,
+            )
 
         dialog = FirstRunDialog(create, self.tasks, self.folder, parent=self.window)
         dialog.vault_created.connect(
@@ -287,9 +371,11 @@ class Startup(QObject):
         from app.vault.vault import VaultPaths, unlock_with_passphrase
         from views.shell.unlock_dialog import UnlockDialog
 
-        paths, keychain = VaultPaths(self.folder), self._keychain
+        paths, keychain, options = VaultPaths(self.folder), self._keychain, self._options
         dialog = UnlockDialog(
-            lambda passphrase: unlock_with_passphrase(paths, passphrase, keychain),
+            lambda passphrase, accept_older=False: unlock_with_passphrase(
+                paths, passphrase, keychain, options(accept_older)
+            ),
             self.tasks,
             self.folder,
             parent=self.window,
@@ -338,6 +424,7 @@ class Startup(QObject):
         self.sync = install_sync(self.window, services, self.tasks)
         if self.desk is not None:
             self.desk.attach(services, opened.vault.backup)
+            self.desk.rekey = self.rekey
 
     def _start_lock(self) -> None:
         """The lock controller, its lock screen and the idle watch (once, with the desk)."""
@@ -360,6 +447,7 @@ class Startup(QObject):
             parent=self.window,
         )
         screen.hide()
+        self._lock_screen = screen
         if self._watch_factory is not None and self.session_watch is None:
             self.session_watch = self._watch_factory()
         self.lock = LockController(
@@ -382,7 +470,8 @@ class Startup(QObject):
         """Worker: the lock screen's passphrase opens the vault again."""
         from app.vault.vault import VaultPaths, unlock_with_passphrase
 
-        vault = unlock_with_passphrase(VaultPaths(self.folder), passphrase, self._keychain)
+        paths = VaultPaths(self.folder)
+        vault = unlock_with_passphrase(paths, passphrase, self._keychain, self._options())
         return open_services(vault, "passphrase after a lock")
 
     def _reopen_with_keychain(self) -> Opened | None:
@@ -390,8 +479,53 @@ class Startup(QObject):
         from app.vault.vault import VaultPaths, unlock_with_keychain
 
         assert self._keychain is not None
-        vault = unlock_with_keychain(VaultPaths(self.folder), self._keychain)
+        vault = unlock_with_keychain(VaultPaths(self.folder), self._keychain, self._options())
         return None if vault is None else open_services(vault, "keychain after a lock")
+
+    def rekey(self, passphrase: str) -> None:
+        """Settings ▸ Re-encrypt: lock the desk, rekey the closed vault on a worker, reopen."""
+        if self.lock is None or self.opened is None:
+            return
+        self.lock.lock("while the database is re-encrypted under a new key")
+        if self._lock_screen is not None:
+            self._lock_screen.setEnabled(False)  # no unlock while the files change
+        self.tasks.submit(
+            lambda: self._rekey_then_open(passphrase),
+            on_success=self._on_rekeyed,
+            on_failure=self._on_rekey_failed,
+            name="rekey",
+        )
+
+    def _rekey_then_open(self, passphrase: str) -> Opened:
+        """Worker: the rekey (crash-safe, see app.vault.rekey), then the vault opened again."""
+        from app.vault.rekey import rekey_vault
+        from app.vault.vault import VaultPaths
+
+        paths = VaultPaths(self.folder)
+        rekey_vault(paths, passphrase, options=self._options(), keychain=self._keychain)
+        return self._reopen_with_passphrase(passphrase)
+
+    def _on_rekeyed(self, opened: Opened) -> None:
+        if self._lock_screen is not None:
+            self._lock_screen.setEnabled(True)
+        assert self.lock is not None
+        self.lock.resume(opened)
+        self.window.show_notice(
+            "The database was re-encrypted under a new key: older key files and backups no "
+            "longer open it."
+        )
+
+    def _on_rekey_failed(self, error: Exception) -> None:
+        if self._lock_screen is not None:
+            self._lock_screen.setEnabled(True)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Re-encrypt with a new key", user_message(error),
+            parent=self.window,
+        )  # fmt: skip
+        box.setInformativeText("The vault stays locked: unlock it with its passphrase, as before.")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.dialog_opened.emit(box)
 
     def _close_vault(self) -> None:
         """The lock: destroy the desk (typed text saved first), close the vault."""
@@ -424,11 +558,13 @@ class Startup(QObject):
         self.dialog_opened.emit(box)
 
     def close(self) -> None:
-        """Wait for the workers, then close the vault; safe to call more than once."""
+        """Wait for the workers, close the vault, let go of it; safe to call more than once."""
         self.tasks.shutdown()
         opened, self.opened = self.opened, None
         if opened is not None:
             opened.vault.close()
+        if self._writer is not None:
+            self._writer.release()
 
 
 def _install_paint_probe(started: float, window: MainWindow, startup: Startup) -> None:

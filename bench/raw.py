@@ -14,7 +14,7 @@ from app.database.engine import CONNECTION_PRAGMAS
 
 
 @contextmanager
-def keyed_connection(path: Path, key: bytes) -> Iterator[sqlcipher3.Connection]:
+def keyed_connection(path: Path, key: bytes | bytearray) -> Iterator[sqlcipher3.Connection]:
     """``path`` opened with plain sqlcipher3, the raw ``key`` and the app's pragmas."""
     connection = sqlcipher3.connect(str(path), isolation_level=None)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 os.environ.pop("CIRCLEKEEPER_DATA_DIR", None)
 os.environ.pop("CIRCLEKEEPER_PASSPHRASE", None)
+# Rollback anchors and crash logs of in-process commands go to a state folder of the run's
+# own, never the developer's (processes we start get one per test from cli_environment).
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="circlekeeper-test-state-")
 
 from app.services.container import Services
 from app.services.context import ServiceContext

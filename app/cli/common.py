@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
-import os
+import shlex
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from app.services.container import Services
-from app.vault.errors import KeychainError
+from app.vault import secret_text
+from app.vault.anchor import AnchorStore
+from app.vault.errors import KeychainError, NeedsConsent
 from app.vault.keychain import Keychain
 from app.vault.location import data_dir
+from app.vault.lock import WriterLock
 from app.vault.vault import (
+    OpenOptions,
     UnlockedVault,
     VaultPaths,
     read_key_file,
@@ -46,14 +52,8 @@ def add_passphrase_file_option(parser: argparse.ArgumentParser) -> None:
 
 
 def read_secret_file(path: Path, what: str = "passphrase") -> str:
-    try:
-        content = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise CommandError(f"Cannot read the {what} file {path}: {error.strerror}.") from None
-    lines = content.splitlines()
-    if not lines or not lines[0]:
-        raise CommandError(f"The {what} file {path} is empty.")
-    return lines[0]
+    """The secret in ``path``: UTF-8, one line, only a final line break removed."""
+    return secret_text.read_file(path, what)
 
 
 def secret(
@@ -67,7 +67,7 @@ def secret(
     """A secret from ``path``, else the ``environment`` variable, else the terminal."""
     if path is not None:
         return read_secret_file(path, what)
-    from_environment = os.environ.get(environment) if environment else None
+    from_environment = secret_text.take_from_environment(environment, what) if environment else None
     if from_environment:
         return from_environment
     if not sys.stdin.isatty():
@@ -92,20 +92,101 @@ def passphrase(
     )
 
 
+# Commands that change the vault take its writer lock (init takes it while it creates).
+WRITING_COMMANDS = frozenset({"demo", "passwd", "rekey", "device", "trust", "export", "import"})
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def guard_command(name: str, parser: argparse.ArgumentParser) -> None:
+    """What every command shares about its vault: ``--accept-older``, the writer lock for
+    a writing command, and a refusal the user may overrule saying how."""
+    parser.set_defaults(command_name=name)
+    add_writer_options(parser, writes=name in WRITING_COMMANDS)
+    func = parser.get_default("func")
+    if func is not None:
+        parser.set_defaults(func=_guarded(func))
+
+
+def _guarded(func: Command) -> Command:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            with writer_lock(args, getattr(args, "arguments", [])):
+                return int(func(args))
+        except NeedsConsent as error:
+            told = str(error).rstrip(".")
+            raise CommandError(f"{told}; to open it anyway, add --accept-older.") from None
+
+    return run
+
+
+def add_writer_options(parser: argparse.ArgumentParser, *, writes: bool) -> None:
+    """Options every command shares; ``writes``: it takes the vault's writer lock."""
+    parser.set_defaults(writes=writes)
+    parser.add_argument(
+        "--accept-older",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="open the vault even when it is older than this device's last write to it, or "
+        "its leftover journal would lose changes (the refusal said which)",
+    )
+
+
+@contextlib.contextmanager
+def writer_lock(args: argparse.Namespace, argv: Sequence[str]) -> Iterator[None]:
+    """Hold the vault's writer lock for a writing command (a missing vault: nothing held).
+
+    The lock is taken before the key file is read, so that two writers queue before either
+    has looked at anything; ``open_vault`` finds it on ``args``.
+    """
+    folder = vault_paths(args).folder
+    if not getattr(args, "writes", False) or not folder.is_dir():
+        yield
+        return
+    name = getattr(args, "command_name", "")
+    lock = WriterLock(folder, f"the command `python -m app {name}`", shlex.join(argv))
+    lock.acquire()
+    args.writer_lock = lock
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def open_options(args: argparse.Namespace, keychain: Keychain | None) -> OpenOptions:
+    lock = getattr(args, "writer_lock", None)
+    return OpenOptions(
+        lock=lock if isinstance(lock, WriterLock) else None,
+        anchors=AnchorStore.for_user(keychain),
+        accept_older=bool(getattr(args, "accept_older", False)),
+    )
+
+
 def open_vault(args: argparse.Namespace, *, use_keychain: bool = True) -> UnlockedVault:
     """Unlock from the keychain when it holds the key, otherwise with the passphrase."""
     paths = vault_paths(args)
     read_key_file(paths)  # a missing or damaged vault is reported before any prompt
     keychain = Keychain.from_system() if use_keychain else Keychain(None)
+    options = open_options(args, keychain)
     if keychain.available:
         try:
-            vault = unlock_with_keychain(paths, keychain)
+            vault = unlock_with_keychain(paths, keychain, options)
         except KeychainError as error:
             print(f"Note: {error}", file=sys.stderr)
             vault = None
         if vault is not None:
-            return vault
-    return unlock_with_passphrase(paths, passphrase(args), keychain)
+            return _noted(vault)
+    return _noted(unlock_with_passphrase(paths, passphrase(args), keychain, options))
+
+
+def _noted(vault: UnlockedVault) -> UnlockedVault:
+    if vault.kept_journal is not None:
+        print(
+            "Note: the last program to write this vault did not finish; its journal was "
+            f"replayed, and a copy kept at {vault.kept_journal}.",
+            file=sys.stderr,
+        )
+    return vault
 
 
 def services_for(vault: UnlockedVault) -> Services:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -57,17 +58,29 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(commands)
-    for command in commands.choices.values():
+    from app.cli.common import guard_command
+
+    for name, command in commands.choices.items():
         # Also accept --data-dir after the command (`check --data-dir X`), as users type it.
         command.add_argument(
             "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=DATA_DIR_HELP
         )
+        guard_command(name, command)  # --accept-older; writers take the vault's lock
     return parser
+
+
+def entry() -> int:
+    """The ``circlekeeper`` script: hardened like ``python -m app``, then the command line."""
+    from app.hardening import harden_process
+
+    harden_process()
+    return main()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.arguments = list(sys.argv[1:] if argv is None else argv)  # the lock's holder note
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -86,8 +99,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("circlekeeper: interrupted; nothing more was written.", file=sys.stderr)
         return 130
     except OSError as error:
-        where = f" ({error.filename})" if error.filename else ""
-        print(f"circlekeeper: {error.strerror or error}{where}.", file=sys.stderr)
+        from app.database.storage import storage_error
+
+        named = storage_error(Path(error.filename), error) if error.filename else error
+        if isinstance(named, DatabaseError):
+            print(f"circlekeeper: {named}", file=sys.stderr)
+        else:
+            where = f" ({error.filename})" if error.filename else ""
+            print(f"circlekeeper: {error.strerror or error}{where}.", file=sys.stderr)
         return EXIT_FAILURE
     except Exception as error:  # the last line of defence: a sentence, the details in a file
         path = write_crash_report(error)
@@ -104,8 +123,11 @@ def write_crash_report(error: BaseException) -> Path:
     import traceback
 
     folder = Path(platformdirs.user_log_dir("Circlekeeper", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)  # also a folder an older version made with the default mode
     path = folder / "crash.log"
-    with path.open("a", encoding="utf-8") as handle:
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        path.chmod(0o600)
         handle.write("".join(traceback.format_exception(error)))
     return path

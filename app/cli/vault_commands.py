@@ -1,8 +1,9 @@
-"""``init``, ``backup`` and ``passwd``: creating, copying and rekeying the vault."""
+"""``init``, ``backup``, ``passwd`` and ``rekey``: creating, copying and rekeying the vault."""
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -10,13 +11,17 @@ from app.cli.common import (
     EXIT_OK,
     CommandError,
     add_passphrase_file_option,
+    open_options,
     open_vault,
     passphrase,
     read_secret_file,
     secret,
     vault_paths,
 )
+from app.vault.anchor import AnchorStore
 from app.vault.keychain import Keychain
+from app.vault.lock import WriterLock
+from app.vault.rekey import rekey_vault
 from app.vault.vault import (
     create_vault,
     read_key_file,
@@ -75,6 +80,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     passwd.set_defaults(func=run_passwd)
 
+    rekey = commands.add_parser(
+        "rekey",
+        help="re-encrypt the database under a new key",
+        description="Re-encrypt the database under a new random key and wrap that key anew "
+        "(passphrase and recovery key stay the same). Older key files, and the key files "
+        "of older backups, no longer open the live database; each backup still opens its "
+        "own copy. Safe to interrupt: the vault then opens with the old key or the new one.",
+    )
+    add_passphrase_file_option(rekey)
+    rekey.set_defaults(func=run_rekey)
+
 
 def run_init(args: argparse.Namespace) -> int:
     paths = vault_paths(args)
@@ -83,10 +99,20 @@ def run_init(args: argparse.Namespace) -> int:
             f"A Circlekeeper vault already exists in {paths.folder}; it was left as it is."
         )
     secret = passphrase(args, prompt="New passphrase: ", confirm=True)
+    keychain = Keychain.from_system()
+    lock = WriterLock(paths.folder, "the command `python -m app init`", shlex.join(sys.argv[1:]))
     created = create_vault(
-        paths, secret, with_recovery=args.recovery, keychain=Keychain.from_system()
+        paths,
+        secret,
+        with_recovery=args.recovery,
+        keychain=keychain,
+        lock=lock,
+        anchors=AnchorStore.for_user(keychain),
     )
-    created.vault.close()
+    try:
+        created.vault.close()
+    finally:
+        lock.release()
     print(f"Created an encrypted vault in {paths.folder}.")
     if created.keychain_note:
         print(f"Note: {created.keychain_note}", file=sys.stderr)
@@ -118,15 +144,31 @@ def _new_passphrase(args: argparse.Namespace) -> str:
 def run_passwd(args: argparse.Namespace) -> int:
     paths = vault_paths(args)
     read_key_file(paths)
+    options = open_options(args, None)
     if args.recovery_key_file is not None:
         recovery = read_secret_file(args.recovery_key_file, "recovery key")
-        reset_passphrase_with_recovery(paths, recovery, _new_passphrase(args))
+        reset_passphrase_with_recovery(paths, recovery, _new_passphrase(args), options)
     else:
         old = passphrase(args, prompt="Current passphrase: ")
-        vault = unlock_with_passphrase(paths, old)
+        vault = unlock_with_passphrase(paths, old, options=options)
         try:
             vault.change_passphrase(old, _new_passphrase(args))
         finally:
             vault.close()
     print("The passphrase was changed; the keychain and the data are as they were.")
+    return EXIT_OK
+
+
+def run_rekey(args: argparse.Namespace) -> int:
+    paths = vault_paths(args)
+    read_key_file(paths)
+    keychain = Keychain.from_system()
+    secret = passphrase(args, prompt="Passphrase: ")
+    note = rekey_vault(paths, secret, options=open_options(args, keychain), keychain=keychain)
+    print(
+        "The database was re-encrypted under a new key: older key files and backups no "
+        "longer open it (each backup still opens its own copy)."
+    )
+    if note:
+        print(f"Note: {note}", file=sys.stderr)
     return EXIT_OK

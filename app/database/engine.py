@@ -17,14 +17,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.database.errors import (
     CipherSettingsMismatch,
+    DatabaseBusy,
     DatabaseDamaged,
     DatabaseNotFound,
+    DatabaseTooShort,
     DatabaseUnreadable,
 )
+from app.database.storage import sqlite_storage_error
 
 log = logging.getLogger(__name__)
 
 KEY_BYTES = 32
+PAGE_BYTES = 4096  # SQLCipher 4's page size; a real database file is at least one page
 PAGE_CACHE_KIB = (
     64 * 1024
 )  # 64 MiB: bulk writes into SQLCipher are ~4x slower with the 2 MiB default
@@ -72,7 +76,10 @@ class RawKeySQLCipherDialect(SQLiteDialect_pysqlcipher):
 registry.register("sqlite.pysqlcipher_rawkey", __name__, "RawKeySQLCipherDialect")
 
 
-def _execute_key(dbapi_connection: Any, key: bytes) -> None:
+Key = bytes | bytearray
+
+
+def _execute_key(dbapi_connection: Any, key: Key) -> None:
     cursor = dbapi_connection.cursor()
     try:
         # Silence SQLCipher's own stderr logging before anything can log (e.g. a wrong key).
@@ -84,14 +91,37 @@ def _execute_key(dbapi_connection: Any, key: bytes) -> None:
 
 # SQLite's result codes for a file whose pages fail their checks (SQLCipher's HMAC included).
 _DAMAGE_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
+_BUSY_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
 
 
 def is_damage(error: BaseException) -> bool:
     """True when ``error`` is the driver saying that the file's pages are damaged."""
-    return getattr(error, "sqlite_errorcode", None) in _DAMAGE_CODES
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _DAMAGE_CODES
 
 
-def verify_key(path: Path, key: bytes) -> None:
+def is_busy(error: BaseException) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _BUSY_CODES
+
+
+def check_size(path: Path) -> None:
+    """Refuse a missing, empty or shorter-than-a-page database before SQLite sees it.
+
+    SQLite takes an empty (or a few-byte) file for a new database and would fill it with
+    a fresh, empty schema: a damaged vault would turn into an empty one.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DatabaseNotFound(path) from None
+    if not path.is_file():
+        raise DatabaseNotFound(path)
+    if size < PAGE_BYTES:
+        raise DatabaseTooShort(path, size)
+
+
+def verify_key(path: Path, key: Key) -> None:
     """Raise unless ``key`` opens ``path``; never writes to the file, never leaves one behind.
 
     ``DatabaseUnreadable`` when the first page does not decrypt (a wrong key, or damage there),
@@ -99,24 +129,39 @@ def verify_key(path: Path, key: bytes) -> None:
     """
     import sqlcipher3
 
-    if not path.is_file():
-        raise DatabaseNotFound(path)
+    check_size(path)
     # "rw", not "ro": no new file is created, a wrong key fails before the WAL is looked at,
     # and a read-write connection removes the -wal and -shm it opened when it closes (a
     # read-only one leaves them beside a damaged file).
-    connection = sqlcipher3.connect(f"{path.as_uri()}?mode=rw", uri=True)
+    try:
+        connection = sqlcipher3.connect(f"{path.as_uri()}?mode=rw", uri=True)
+    except sqlcipher3.DatabaseError as error:
+        raise (sqlite_storage_error(path, error) or DatabaseUnreadable(path)) from None
     try:
         _execute_key(connection, key)
         try:
             connection.execute("PRAGMA user_version").fetchone()  # decrypts the first page
-        except sqlcipher3.DatabaseError:
-            raise DatabaseUnreadable(path) from None
+        except sqlcipher3.DatabaseError as error:
+            raise _classified(path, error) from None
         try:
             connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError as error:
+            storage = sqlite_storage_error(path, error)
+            if storage is not None:
+                raise storage from None
             raise DatabaseDamaged(path) from error
     finally:
         connection.close()
+
+
+def _classified(path: Path, error: BaseException) -> Exception:
+    """The driver's failure at open: the disk or folder, a busy file, or a wrong key/damage."""
+    storage = sqlite_storage_error(path, error)
+    if storage is not None:
+        return storage
+    if is_busy(error):
+        return DatabaseBusy(path)
+    return DatabaseUnreadable(path)
 
 
 def _check_cipher_settings(dbapi_connection: Any) -> None:
@@ -134,11 +179,13 @@ def _check_cipher_settings(dbapi_connection: Any) -> None:
         cursor.close()
 
 
-def open_engine(path: Path, key: bytes, *, create: bool = False) -> Engine:
+def open_engine(path: Path, key: Key, *, create: bool = False) -> Engine:
     """An engine on the SQLCipher file ``path`` keyed with the raw ``key``.
 
     Unless ``create`` is set, the file must exist and ``key`` must open it; otherwise nothing
-    is written and ``DatabaseNotFound`` or ``DatabaseUnreadable`` is raised.
+    is written and ``DatabaseNotFound`` or ``DatabaseUnreadable`` is raised. A ``bytearray``
+    key is read at each new connection: overwriting it (``UnlockedVault.close``) leaves the
+    engine unable to connect again.
     """
     if len(key) != KEY_BYTES:
         raise ValueError("the database key must be 32 bytes")
@@ -175,15 +222,22 @@ def open_engine(path: Path, key: bytes, *, create: bool = False) -> Engine:
                     cursor.execute(pragma).fetchall()
             finally:
                 cursor.close()
-        except sqlcipher3.DatabaseError:
+        except sqlcipher3.DatabaseError as error:
             # Never chain the driver's error: keep the key's statement out of any traceback.
-            raise DatabaseUnreadable(path) from None
+            raise _classified(path, error) from None
 
     @event.listens_for(engine, "handle_error")
     def _damaged(context: ExceptionContext) -> None:
-        # A damaged page found mid-query becomes one sentence that names the file.
-        if is_damage(context.original_exception):
-            raise DatabaseDamaged(path) from context.original_exception
+        # A damaged page found mid-query becomes one sentence that names the file; so do a
+        # full disk, a read-only folder and a lock another program kept too long.
+        original = context.original_exception
+        if is_damage(original):
+            raise DatabaseDamaged(path) from original
+        storage = sqlite_storage_error(path, original)
+        if storage is not None:
+            raise storage from original
+        if is_busy(original):
+            raise DatabaseBusy(path) from original
 
     # pysqlite's default (deferred BEGIN issued lazily by the driver) loses SAVEPOINTs and
     # lets a reader upgrade to a writer mid-transaction; begin explicitly instead.
@@ -260,3 +314,29 @@ class Database:
             event.remove(self.writer, name, function)
         self._write_hooks = []
         self.engine.dispose()
+
+
+def rekey_database(path: Path, key: Key, new_key: Key) -> None:
+    """Re-encrypt ``path`` from ``key`` to ``new_key`` in one transaction (``PRAGMA rekey``).
+
+    In WAL mode SQLCipher writes every page, under the new key, to the log and commits
+    once: killed before the commit the file opens with ``key``, after it with ``new_key``,
+    never neither. The caller must hold the vault's writer lock, with the vault closed.
+    """
+    import sqlcipher3
+
+    if len(new_key) != KEY_BYTES:
+        raise ValueError("the database key must be 32 bytes")
+    verify_key(path, key)
+    connection = sqlcipher3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=5.0)
+    try:
+        _execute_key(connection, key)
+        _check_cipher_settings(connection)
+        try:
+            connection.execute("PRAGMA synchronous = FULL").fetchall()
+            connection.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"").fetchall()
+        except sqlcipher3.DatabaseError as error:
+            raise _classified(path, error) from None  # never the statement: it holds the key
+    finally:
+        connection.close()
+    verify_key(path, new_key)

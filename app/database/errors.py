@@ -26,6 +26,18 @@ class DatabaseUnreadable(DatabaseError):
         self.path = path
 
 
+class DatabaseTooShort(DatabaseError):
+    """A file too short to be a database: SQLite would take it for a new, empty one."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        what = "empty" if size == 0 else f"only {size} bytes long, shorter than one page"
+        super().__init__(
+            f"The database {path} is {what}: the vault is damaged. Nothing was created or "
+            "changed; restore a backup copy to go on."
+        )
+        self.path = path
+
+
 class DatabaseDamaged(DatabaseError):
     """The key is right but pages of the file fail their checks; nothing was written to it."""
 
@@ -51,5 +63,23 @@ class DatabaseTooNew(DatabaseError):
         super().__init__(
             f"The database {path} was written by a newer version of Circlekeeper "
             f"(schema {revision}); update the app to open it. It was left untouched."
+        )
+        self.path = path
+
+
+class CannotWrite(DatabaseError):
+    """The disk or the folder refuses writes (full, read-only, no permission); nothing changed."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"Cannot write to {path}: {reason}; nothing was changed.")
+        self.path = path
+        self.reason = reason
+
+
+class DatabaseBusy(DatabaseError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"The database {path} stayed busy with another program's change; "
+            "nothing was changed, try again in a moment."
         )
         self.path = path

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from app.database.engine import is_damage
 from app.database.errors import DatabaseDamaged, DatabaseTooNew
+from app.database.storage import sqlite_storage_error, storage_error
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,10 @@ def backup_copy(engine: Engine, destination: Path) -> None:
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
     # VACUUM INTO fills an existing empty file and keeps its mode.
-    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as error:
+        raise storage_error(destination.parent, error) from None
     try:
         raw = engine.raw_connection()
         try:
@@ -82,6 +86,9 @@ def backup_copy(engine: Engine, destination: Path) -> None:
         except Exception as error:
             if is_damage(error):
                 raise DatabaseDamaged(Path(str(engine.url.database))) from error
+            storage = sqlite_storage_error(destination, error)
+            if storage is not None:
+                raise storage from None
             raise
         finally:
             raw.close()

@@ -87,7 +87,7 @@ class Keychain:
     def available(self) -> bool:
         return self._backend is not None
 
-    def load(self, vault_id: str) -> bytes | None:
+    def load(self, vault_id: str) -> bytearray | None:
         if self._backend is None:
             return None
         try:
@@ -108,9 +108,9 @@ class Keychain:
                 "The key stored in the system keychain is damaged; "
                 "unlock with the passphrase and it will be stored again."
             )
-        return key
+        return bytearray(key)
 
-    def store(self, vault_id: str, key: bytes) -> None:
+    def store(self, vault_id: str, key: bytes | bytearray) -> None:
         if self._backend is None:
             return
         try:
@@ -119,6 +119,28 @@ class Keychain:
             raise KeychainError(
                 f"The system keychain refused to store the key ({type(error).__name__}); "
                 "you will be asked for the passphrase next time."
+            ) from None
+
+    def load_text(self, name: str) -> str | None:
+        """A small non-key record kept beside the key (the rollback anchor)."""
+        if self._backend is None:
+            return None
+        try:
+            stored = self._backend.get_password(SERVICE, name)
+        except Exception as error:
+            raise KeychainError(
+                f"The system keychain could not be read ({type(error).__name__})."
+            ) from None
+        return stored if isinstance(stored, str) else None
+
+    def store_text(self, name: str, value: str) -> None:
+        if self._backend is None:
+            return
+        try:
+            self._backend.set_password(SERVICE, name, value)
+        except Exception as error:
+            raise KeychainError(
+                f"The system keychain refused to store a record ({type(error).__name__})."
             ) from None
 
     def forget(self, vault_id: str) -> None:

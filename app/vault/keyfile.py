@@ -5,20 +5,30 @@ Format (JSON, so a person can see what it holds and what it does not)::
     {"format": "circlekeeper-vault-key", "version": 1, "vault_id": "<uuid>",
      "passphrase": {"kdf": "argon2id", "salt", "iterations", "lanes", "memory_kib",
                     "cipher": "aes-256-gcm", "nonce", "ciphertext"},
-     "recovery": null | {"scheme": "age-x25519", "recipient": "age1…", "ciphertext"}}
+     "recovery": null | {"scheme": "age-x25519", "recipient": "age1…", "ciphertext"},
+     "checksum": "<SHA-256 of the rest, canonical JSON>"}
 
 The AES-GCM associated data binds the vault id and every KDF parameter, so editing any of
 them makes unwrapping fail instead of silently weakening it. The recovery copy is a standard
 age file encrypted to an X25519 recipient whose identity (``AGE-SECRET-KEY-1…``) is shown to
 the user once and kept nowhere.
+
+The checksum tells a damaged file from a wrong passphrase: a file whose bytes changed says
+so instead of "wrong passphrase". Files written before it existed have none and still open.
+Passphrases are normalized to Unicode NFC before the key derivation, so that the same
+passphrase typed on two keyboards (composed or decomposed accents) gives the same key; a
+vault whose key was wrapped before that rule still opens with the passphrase as typed.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import os
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +77,19 @@ class KdfParameters:
         return kdf.derive(passphrase.encode("utf-8"))
 
 
+DEFAULT_KDF = KdfParameters()
+
+
+def normalized(passphrase: str) -> str:
+    return unicodedata.normalize("NFC", passphrase)
+
+
+def _spellings(passphrase: str) -> list[str]:
+    """NFC first (every key wrapped now), then the forms older vaults may have used."""
+    forms = [normalized(passphrase), passphrase, unicodedata.normalize("NFD", passphrase)]
+    return list(dict.fromkeys(forms))
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -104,7 +127,7 @@ class KeyFile:
     @classmethod
     def wrap(
         cls,
-        key: bytes,
+        key: bytes | bytearray,
         passphrase: str,
         *,
         vault_id: uuid.UUID,
@@ -112,8 +135,9 @@ class KeyFile:
         recovery_recipient: str | None = None,
     ) -> KeyFile:
         """Wrap ``key`` under ``passphrase`` (and to ``recovery_recipient`` when given)."""
+        passphrase = normalized(passphrase)
         check_passphrase_strength(passphrase)
-        kdf = kdf or KdfParameters()
+        kdf = kdf or DEFAULT_KDF
         salt = os.urandom(SALT_BYTES)
         nonce = os.urandom(NONCE_BYTES)
         wrapping_key = kdf.derive(passphrase, salt)
@@ -121,10 +145,10 @@ class KeyFile:
         recovery_ciphertext = None
         if recovery_recipient is not None:
             recipient = pyrage.x25519.Recipient.from_str(recovery_recipient)
-            recovery_ciphertext = pyrage.encrypt(key, [recipient])
+            recovery_ciphertext = pyrage.encrypt(bytes(key), [recipient])
         return cls(vault_id, kdf, salt, nonce, ciphertext, recovery_recipient, recovery_ciphertext)
 
-    def rewrapped(self, key: bytes, new_passphrase: str) -> KeyFile:
+    def rewrapped(self, key: bytes | bytearray, new_passphrase: str) -> KeyFile:
         """The same key (and recovery copy) under a new passphrase, with a fresh salt.
 
         The new wrapping uses today's KDF cost, so changing the passphrase also moves an old
@@ -143,19 +167,21 @@ class KeyFile:
 
     # -- unwrapping ----------------------------------------------------------------------
 
-    def unwrap(self, passphrase: str) -> bytes:
-        wrapping_key = self.kdf.derive(passphrase, self.salt)
-        try:
-            key = AESGCM(wrapping_key).decrypt(
-                self.nonce, self.ciphertext, _associated_data(self.vault_id, self.kdf)
-            )
-        except InvalidTag:
-            raise WrongPassphrase() from None
-        if len(key) != KEY_BYTES:
-            raise WrongPassphrase()
-        return key
+    def unwrap(self, passphrase: str) -> bytearray:
+        """The raw key, in a buffer the caller overwrites when done with it."""
+        for spelling in _spellings(passphrase):
+            wrapping_key = self.kdf.derive(spelling, self.salt)
+            try:
+                key = AESGCM(wrapping_key).decrypt(
+                    self.nonce, self.ciphertext, _associated_data(self.vault_id, self.kdf)
+                )
+            except InvalidTag:
+                continue
+            if len(key) == KEY_BYTES:
+                return bytearray(key)
+        raise WrongPassphrase()
 
-    def unwrap_with_recovery(self, identity: str) -> bytes:
+    def unwrap_with_recovery(self, identity: str) -> bytearray:
         if self.recovery_ciphertext is None:
             raise NoRecoveryKey()
         try:
@@ -165,7 +191,7 @@ class KeyFile:
             raise WrongRecoveryKey() from None
         if len(key) != KEY_BYTES:
             raise WrongRecoveryKey()
-        return bytes(key)
+        return bytearray(key)
 
     # -- file form -----------------------------------------------------------------------
 
@@ -192,12 +218,18 @@ class KeyFile:
                 "recipient": self.recovery_recipient,
                 "ciphertext": _b64(self.recovery_ciphertext),
             }
+        document["checksum"] = _checksum(document)
         return (json.dumps(document, indent=2) + "\n").encode("utf-8")
 
     @classmethod
     def from_json(cls, data: bytes, path: Path) -> KeyFile:
         try:
             document = json.loads(data.decode("utf-8"))
+            if not isinstance(document, dict):
+                raise ValueError("not a Circlekeeper key file")
+            stored = document.pop("checksum", None)
+            if stored is not None and not hmac.compare_digest(str(stored), _checksum(document)):
+                raise ValueError("its checksum does not match its content")
             if document.get("format") != FORMAT:
                 raise ValueError("not a Circlekeeper key file")
             if document.get("version") != FORMAT_VERSION:
@@ -230,6 +262,11 @@ class KeyFile:
 
     def write(self, path: Path) -> None:
         write_atomically(path, self.to_json())
+
+
+def _checksum(document: dict[str, Any]) -> str:
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
 def _sized(data: bytes, size: int, what: str) -> bytes:

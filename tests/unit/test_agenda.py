@@ -249,6 +249,8 @@ def test_agenda_command(
     everything = capsys.readouterr().out
     assert everything.index("# A quiet group") < everything.index("# Tuesday")
     assert CLINICIAN_ONLY not in everything
+    # Each command takes the passphrase out of the environment once read (issue 11).
+    monkeypatch.setenv("CIRCLEKEEPER_PASSPHRASE", PASSPHRASE)
     assert main(["--data-dir", folder, "agenda", "--cohort", "Nope"]) == 1
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "Nope" in error

@@ -235,7 +235,7 @@ def test_the_keychain_round_trip_in_memory() -> None:
     backend = MemoryKeyring()
     keychain = Keychain(backend)
     keychain.store("vault", KEY)
-    assert keychain.load("vault") == KEY
+    assert keychain.load("vault") == bytearray(KEY)
     keychain.forget("vault")
     assert keychain.load("vault") is None
     keychain.forget("vault")  # forgetting twice is fine

@@ -110,7 +110,7 @@ def test_a_database_from_a_newer_app_is_refused_untouched(
         connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
     created.vault.close()
     before = snapshot(vault_paths.folder)
-    assert list(before) == ["circlekeeper.db", "circlekeeper.key"]
+    assert list(before) == ["circlekeeper.db", "circlekeeper.key", "circlekeeper.lock"]
 
     with pytest.raises(DatabaseTooNew) as refused:
         unlock_with_passphrase(vault_paths, PASSPHRASE)

@@ -100,7 +100,7 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(config, revision)
 
 
-def plaintext_export(database: Path, key: bytes, destination: Path) -> None:
+def plaintext_export(database: Path, key: bytes | bytearray, destination: Path) -> None:
     """A deliberately decrypted copy: proof that the markers really are in the database."""
     connection = sqlcipher3.connect(str(database))
     try:
@@ -203,7 +203,12 @@ def test_nothing_readable_in_any_file_log_or_error(
     new_temp = set(system_temp.iterdir()) - temp_before
     scanned += files_under(*sorted(new_temp))
     names = {p.name for p in files_under(folder)}
-    assert names == {"circlekeeper.db", "circlekeeper.key", migration_backups[0].name}
+    assert names == {
+        "circlekeeper.db",
+        "circlekeeper.key",
+        "circlekeeper.lock",
+        migration_backups[0].name,
+    }
     assert found_in(scanned, marker_needles(marks) + key_forms(key)) == {}
 
     databases = [

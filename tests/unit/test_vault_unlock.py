@@ -360,6 +360,7 @@ def test_passwd_rewraps_the_key_and_leaves_the_database_alone(
     assert sorted(p.name for p in closed_vault.folder.iterdir()) == [
         "circlekeeper.db",
         "circlekeeper.key",
+        "circlekeeper.lock",  # the writer lock's file stays; the lock itself is gone
     ]
     with pytest.raises(WrongPassphrase):
         unlock_with_passphrase(closed_vault, PASSPHRASE)
@@ -447,4 +448,4 @@ def test_init_refuses_an_existing_vault(closed_vault: VaultPaths, tmp_path: Path
         create_vault(closed_vault, NEW_PASSPHRASE)
     assert sha256(closed_vault.database) == before["circlekeeper.db"]
     unlock_check = snapshot(closed_vault.folder)
-    assert list(unlock_check) == ["circlekeeper.db"]
+    assert list(unlock_check) == ["circlekeeper.db", "circlekeeper.lock"]

@@ -83,9 +83,11 @@ def encodings(text: str) -> list[bytes]:
     return [text.encode("utf-8"), text.encode("utf-16-le"), text.encode("utf-16-be")]
 
 
-def key_forms(key: bytes) -> list[bytes]:
+def key_forms(raw: bytes | bytearray) -> list[bytes]:
     """The raw key as bytes and as every text form it could leak in."""
     import base64
+
+    key = bytes(raw)
 
     return [
         key,
@@ -138,5 +140,8 @@ def run_cli(*args: str, home: Path, timeout: float = 60, **extra: str) -> Ran:
 
 
 def crash_reports(home: Path) -> list[Path]:
-    """Crash reports the CLI wrote under ``home`` (it writes one only for unexpected errors)."""
-    return files_under(home / "state")
+    """Crash reports the CLI wrote under ``home`` (it writes one only for unexpected errors).
+
+    The log folder only: the state folder beside it also keeps the rollback anchors.
+    """
+    return files_under(home / "state" / "Circlekeeper" / "log")

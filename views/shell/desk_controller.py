@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from app.settings import LAST_BACKUP_AT, LAST_BACKUP_FOLDER, Settings
 from app.tasks import TaskRunner
@@ -49,6 +49,9 @@ class DeskController(QObject):
         self._services: Services | None = None
         self._backup: Backup | None = None
         self.idle: IdleWatch | None = None
+        # Re-encrypts the open vault under a new key, given its passphrase (the composition
+        # root's, while a vault is open).
+        self.rekey: Callable[[str], None] | None = None
         self.search_dialog: SearchDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
         window.search_requested.connect(self.open_search)
@@ -94,14 +97,41 @@ class DeskController(QObject):
         if self.settings_dialog is not None:
             self.settings_dialog.raise_()
             return self.settings_dialog
-        dialog = SettingsDialog(self._settings, self.lock_sources(), self._window)
+        can_rekey = self.rekey is not None and self._services is not None
+        dialog = SettingsDialog(
+            self._settings, self.lock_sources(), self._window, can_rekey=can_rekey
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.theme_changed.connect(self._theme.apply)
+        dialog.rekey_requested.connect(self.ask_rekey_passphrase)
         dialog.auto_lock_changed.connect(self._on_auto_lock_changed)
         dialog.finished.connect(self._on_settings_finished)
         self.settings_dialog = dialog
         dialog.open()
         return dialog
+
+    @Slot()
+    def ask_rekey_passphrase(self) -> QInputDialog:
+        """The vault's passphrase, then the rekey (the desk locks while it runs)."""
+        parent = self.settings_dialog or self._window
+        dialog = QInputDialog(parent)
+        dialog.setObjectName("rekeyPassphrase")
+        dialog.setWindowTitle("Re-encrypt with a new key")
+        dialog.setLabelText(
+            "The database will be re-encrypted under a new key; the desk is locked while it "
+            "runs. Enter the vault’s passphrase:"
+        )
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(self._rekey_with)
+        dialog.open()
+        return dialog
+
+    def _rekey_with(self, passphrase: str) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.close()
+        if self.rekey is not None and passphrase:
+            self.rekey(passphrase)
 
     def _on_auto_lock_changed(self, minutes: int) -> None:
         if self.idle is not None:

@@ -90,6 +90,11 @@ class LockController(QObject):
         self._screen.show_locked(reason)
         self.locked.emit(reason)
 
+    def resume(self, result: Any) -> None:
+        """The vault was opened again without the lock screen (after a rekey): as if unlocked."""
+        if self.is_locked:
+            self._on_unlocked(result)
+
     @Slot(object)
     def _on_unlocked(self, result: Any) -> None:
         self.is_locked = False

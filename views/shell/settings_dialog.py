@@ -1,4 +1,4 @@
-"""File ▸ Settings: theme, auto-lock and how the lock behaves; every change applies at once."""
+"""File ▸ Settings: theme, auto-lock, how the lock behaves, and replacing the database key."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -38,13 +39,21 @@ class SettingsDialog(QDialog):
     ``theme_changed(Theme)`` and ``auto_lock_changed(minutes)`` are emitted after the
     setting is stored, so the theme and the idle watch follow at once. ``lock_sources``
     (what the system reports here: sleep, screen lock) is said beside its checkbox.
+    With ``can_rekey`` (a vault is open), "Re-encrypt with a new key…" emits
+    ``rekey_requested``; the desk asks for the passphrase and does it.
     """
 
     theme_changed = Signal(object)
     auto_lock_changed = Signal(int)
+    rekey_requested = Signal()
 
     def __init__(
-        self, settings: Settings, lock_sources: list[str], parent: QWidget | None = None
+        self,
+        settings: Settings,
+        lock_sources: list[str],
+        parent: QWidget | None = None,
+        *,
+        can_rekey: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
@@ -83,6 +92,16 @@ class SettingsDialog(QDialog):
             "the lock without the passphrase.",
             self,
         )
+        self.rekey = QPushButton("Re-encrypt with a new &key…", self)
+        self.rekey.setAccessibleName("Re-encrypt the database with a new key")
+        self.rekey.setAutoDefault(False)
+        self.rekey.setEnabled(can_rekey)
+        self.rekey.clicked.connect(self.rekey_requested.emit)
+        rekey_note = note_label(
+            "Re-encrypts the database under a new key: key files kept in older backups no "
+            "longer open it. The passphrase and the recovery key stay the same.",
+            self,
+        )
         where = note_label(f"Settings are kept in {settings.location}", self)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -97,6 +116,8 @@ class SettingsDialog(QDialog):
         form.addRow("", system_note)
         form.addRow("", self.keychain)
         form.addRow("", keychain_note)
+        form.addRow("Database key:", self.rekey)
+        form.addRow("", rekey_note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)

@@ -1,4 +1,8 @@
-"""The unlock dialog: the passphrase, an inline "wrong passphrase", and Quit."""
+"""The unlock dialog: the passphrase, an inline "wrong passphrase", and Quit.
+
+A vault that opens with less than this device last saw (an older copy put back, a leftover
+``-wal`` that would lose changes) is opened only if the person says so (``consent_box``).
+"""
 
 from __future__ import annotations
 
@@ -12,19 +16,47 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.tasks import TaskRunner
-from app.vault.errors import WrongPassphrase
+from app.vault.errors import NeedsConsent, WrongPassphrase
 from app.vault.vault import UnlockedVault
 from views.errors import user_message
 from views.field_message import FieldMessage
 from views.heading import heading_label, note_label, readable_path
 
-Unlock = Callable[[str], UnlockedVault]
+# unlock(passphrase) opens the vault; unlock(passphrase, True) once the user chose to open
+# one older than this device's last use of it.
+Unlock = Callable[..., UnlockedVault]
+
+
+OPEN_ANYWAY = "Open anyway"
+
+
+def consent_box(text: str, parent: QWidget) -> QMessageBox:
+    """Ask whether to open a vault older than this device's last use of it.
+
+    Its ``consented`` property is True once "Open anyway" was chosen; anything else
+    (Quit, Escape) leaves the vault as it is.
+    """
+    box = QMessageBox(QMessageBox.Icon.Warning, "Circlekeeper", text, parent=parent)
+    box.setObjectName("consentBox")
+    box.setInformativeText(
+        "Open it anyway? What changed after that is not in these files; a backup or "
+        "another device may still have it. Nothing is changed unless you open it."
+    )
+    chosen = box.addButton(OPEN_ANYWAY, QMessageBox.ButtonRole.AcceptRole)
+    quit_button = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(quit_button)
+    box.setEscapeButton(quit_button)
+    box.setProperty("consented", False)
+    box.buttonClicked.connect(lambda button: box.setProperty("consented", button is chosen))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    return box
 
 
 class UnlockDialog(QDialog):
@@ -72,7 +104,7 @@ class UnlockDialog(QDialog):
         self.unlock_button = QPushButton("&Unlock", self)
         self.unlock_button.setAccessibleName("Unlock")
         self.unlock_button.setDefault(True)
-        self.unlock_button.clicked.connect(self._submit)
+        self.unlock_button.clicked.connect(lambda: self._submit())
         self.quit_button = QPushButton("&Quit", self)
         self.quit_button.setAccessibleName("Quit")
         self.quit_button.setAutoDefault(False)
@@ -101,7 +133,7 @@ class UnlockDialog(QDialog):
         if self.message.message:
             self.message.clear_message()
 
-    def _submit(self) -> None:
+    def _submit(self, accept_older: bool = False) -> None:
         if self._busy:
             return
         if not self.passphrase.text():
@@ -115,7 +147,7 @@ class UnlockDialog(QDialog):
         self.status.setText("Unlocking…")
         passphrase, unlock = self.passphrase.text(), self._unlock
         self._tasks.submit(
-            lambda: unlock(passphrase),
+            lambda: unlock(passphrase, True) if accept_older else unlock(passphrase),
             on_success=self._on_unlocked,
             on_failure=self._on_refused,
             owner=self,
@@ -133,6 +165,17 @@ class UnlockDialog(QDialog):
         self.passphrase.setReadOnly(False)
         self.unlock_button.setEnabled(True)
         self.status.setText("")
+        if isinstance(error, NeedsConsent):
+            box = consent_box(str(error), self)
+            box.finished.connect(
+                lambda _result: (
+                    self._submit(accept_older=True)
+                    if box.property("consented")
+                    else self.message.show_message(str(error))
+                )
+            )
+            box.open()
+            return
         if isinstance(error, WrongPassphrase):
             self.message.show_message("Wrong passphrase. Check it and try again.")
         else:

@@ -117,9 +117,8 @@ class CsvTable:
 
 def consent_statement(request: DisclosureRequest, on: dt.date) -> str:
     """The §2.32(b) explanation of the consent that goes with each disclosed row."""
-    return f"Disclosed on {on.isoformat()} to {request.recipient} under this consent: " + (
-        request.consent
-    )
+    disclosed = f"Disclosed on {on.isoformat()} to {request.recipient}"
+    return f"{disclosed} under this consent: {request.consent}"
 
 
 class CsvReader:

@@ -8,6 +8,7 @@ from models.checkin import CheckIn, ShareScope
 from models.cohort import AgeGroup, Cohort, CohortStatus, CohortType, LevelOfCare, Track
 from models.device import DeviceInfo
 from models.device_key import DeviceKey
+from models.disclosure import Disclosure
 from models.enrollment import Enrollment, EnrollmentStatus
 from models.goal import Goal, GoalReview, GoalStatus, ReviewOutcome, ValueDomain
 from models.group_session import GroupSession, SessionStatus
@@ -35,6 +36,7 @@ __all__ = [
     "ContactMethod",
     "DeviceInfo",
     "DeviceKey",
+    "Disclosure",
     "Enrollment",
     "EnrollmentStatus",
     "FieldHistory",

@@ -106,6 +106,11 @@ def guard_command(name: str, parser: argparse.ArgumentParser) -> None:
     func = parser.get_default("func")
     if func is not None:
         parser.set_defaults(func=_guarded(func))
+    # A subcommand (``export csv``) sets its own ``func``, which would otherwise run unguarded.
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subcommand in action.choices.values():
+                guard_command(name, subcommand)
 
 
 def _guarded(func: Command) -> Command:

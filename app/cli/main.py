@@ -16,6 +16,7 @@ from app.cli import (
     agenda_command,
     check_command,
     demo_command,
+    export_commands,
     survey_command,
     sync_commands,
     vault_commands,
@@ -33,6 +34,7 @@ COMMAND_MODULES = (
     check_command,
     demo_command,
     sync_commands,
+    export_commands,  # adds `export csv` and `export fhir` to sync_commands' `export`
     agenda_command,
     survey_command,
 )

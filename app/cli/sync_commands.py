@@ -55,10 +55,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     export = commands.add_parser(
         "export",
-        help="write an encrypted bundle for other devices",
-        description="Write the vault's changes to an encrypted, signed bundle (an age file).",
+        help="write an encrypted bundle for other devices (or CSV/FHIR for other tools)",
+        description="Write the vault's changes to an encrypted, signed bundle (an age file). "
+        "`export csv` and `export fhir` write unencrypted files for other tools instead.",
     )
-    export.add_argument("--to", type=Path, required=True, metavar="FILE", help="the bundle")
+    # Not required by argparse, so that `export csv|fhir` (app.cli.export_commands) parse.
+    export.add_argument("--to", type=Path, metavar="FILE", help="the bundle (required)")
     whom = export.add_mutually_exclusive_group()
     whom.add_argument(
         "--recipient", action="append", default=[], metavar="AGE_PUBLIC_KEY",
@@ -207,6 +209,9 @@ def _progress(stage_names: dict[str, str]) -> Callable[[str, int, int], None]:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    if args.to is None:
+        print("circlekeeper: say where to write the bundle: --to FILE.", file=sys.stderr)
+        return EXIT_USAGE
     recipients = _recipients(args)
     passphrase = ""
     if args.bundle_passphrase_file is not None:

@@ -14,6 +14,8 @@ from app.services.cohorts import CohortService
 from app.services.context import ServiceContext, current_user
 from app.services.enrollments import EnrollmentService
 from app.services.exchange import ExchangeService
+from app.services.exports.disclosure import DisclosureService
+from app.services.exports.service import ExportService
 from app.services.goals.board import GoalBoardService
 from app.services.goals.service import GoalService
 from app.services.participants import ParticipantService
@@ -58,6 +60,8 @@ class Services:
     goal_board: GoalBoardService
     search: SearchService
     surveys: SurveyService
+    exports: ExportService
+    disclosures: DisclosureService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -86,6 +90,8 @@ class Services:
             goal_board=GoalBoardService(context),
             search=SearchService(context),
             surveys=SurveyService(context),
+            exports=ExportService(context),
+            disclosures=DisclosureService(context),
         )
 
     @classmethod

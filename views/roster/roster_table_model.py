@@ -35,6 +35,7 @@ STATUS_TEXT = {
     EnrollmentStatus.GRADUATED: "Graduated",
     EnrollmentStatus.DISCHARGED: "Discharged",
     EnrollmentStatus.WITHDREW: "Withdrew",
+    EnrollmentStatus.TRANSFERRED: "Transferred",
 }
 
 

@@ -53,9 +53,6 @@ class ServiceContext:
     def __post_init__(self) -> None:
         self.database.on_write_flush(self._stamp_and_audit)
 
-    def today(self) -> dt.date:
-        return self.now().date()
-
     def _stamp_and_audit(self, session: Session, _context: Any, _instances: Any) -> None:
         at = self.now()
         connection = fieldlog.raw_connection(session)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
 from app.services.errors import InvalidInput
+from app.services.figures.today import cohort_today
 from app.services.goals.board import BoardGoal, GoalBoard
 from app.services.goals.service import GoalRow
 from app.services.search import HitKind
@@ -209,9 +210,9 @@ class GoalsPage(DeskPage):
         cohort, services = self.cohort, self._services
         if cohort is None:
             return
-        sessions, context = services.sessions, services.context
+        sessions, today = services.sessions, cohort_today(cohort.timezone, services.context.now())
         self._tasks.submit(
-            lambda: sessions.schedule_weeks(cohort.id, context.today(), SCHEDULE_WEEKS),
+            lambda: sessions.schedule_weeks(cohort.id, today, SCHEDULE_WEEKS),
             on_success=lambda _rows: self._load(),
             on_failure=self._on_failed,
             owner=self,

@@ -59,13 +59,12 @@ def stay_text(profile: ParticipantProfile) -> str:
     return where + (f" · {earlier} earlier stay{'s' if earlier != 1 else ''}" if earlier else "")
 
 
-def attendance_text(profile: ParticipantProfile) -> str:
-    """Sessions attended of those marked (excused absences left out), over every stay."""
-    counted = [m for m in profile.marks if m.status.value not in ("excused", "not_recorded")]
-    if not counted:
+def goals_text(profile: ParticipantProfile) -> str:
+    """Goal completion over every goal reported back on: "Goals: 3 done, 1 partly, of 5 (70 %)"."""
+    done = profile.completion
+    if done.rate is None:
         return ""
-    attended = sum(1 for m in counted if m.status.attended)
-    return f"Attended {attended} of {len(counted)} sessions"
+    return f"Goals: {done.text} ({round(done.rate * 100)} %)"
 
 
 def recovery_text(profile: ParticipantProfile, today: dt.date) -> str:
@@ -250,10 +249,14 @@ class ProfileWindow(QWidget):
         """Fill the text parts now and draw the charts at the next turn of the event loop, so
         that the words are on screen first; ``loaded`` follows the charts."""
         self.profile = profile
-        today = self._services.context.today()
         pronouns = f"  ({profile.pronouns})" if profile.pronouns else ""
         self.name.setText(f"{profile.display_name}{pronouns}")
-        lines = [stay_text(profile), attendance_text(profile), recovery_text(profile, today)]
+        lines = [
+            stay_text(profile),
+            profile.attendance.text,
+            goals_text(profile),
+            recovery_text(profile, profile.today),
+        ]
         self.details.setText(" · ".join(line for line in lines if line))
         self.domains.set_rows(profile.domains)
         self.timeline.set_rows(profile.timeline)
@@ -271,7 +274,7 @@ class ProfileWindow(QWidget):
             if self.mood.with_craving
             else "At each check-in, 0 to 10"
         )
-        today = self._services.context.today()
+        today = profile.today
         stay = profile.current_stay
         if stay is not None and stay.status.is_open:
             until = today

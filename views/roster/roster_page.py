@@ -24,7 +24,6 @@ from views.empty_state import EmptyState
 from views.errors import user_message
 from views.roster.roster_changes import RosterChanges
 from views.roster.roster_controls import CURRENT, RosterControls
-from views.roster.roster_flags import FlagSource, flag_source
 from views.roster.roster_table_model import (
     ROW_ROLE,
     Column,
@@ -67,16 +66,9 @@ class RosterPage(DeskPage):
     roster_loaded = Signal()
 
     def __init__(
-        self,
-        services: Services,
-        tasks: TaskRunner,
-        parent: QWidget | None = None,
-        *,
-        flags: FlagSource | None = None,
+        self, services: Services, tasks: TaskRunner, parent: QWidget | None = None
     ) -> None:
         super().__init__(services, tasks, parent)
-        self._own_flags = flags is None  # built over the services, so rebuilt with them
-        self._flags = flags or flag_source(services)
         self._fresh: CohortRow | None = None
         self._with_ended = False
         self.profiles: dict[uuid.UUID, ProfileWindow] = {}
@@ -196,22 +188,15 @@ class RosterPage(DeskPage):
         cohort = self.cohort
         if cohort is None:
             return
-        services, flags = self._services, self._flags
+        progress = self._services.progress
         with_ended = not self.proxy.statuses <= CURRENT
         wanted = select or self.selected_participant()
 
         def load() -> tuple[RosterSnapshot, uuid.UUID | None]:
-            fresh = services.cohorts.get(cohort.id)
-            rows = services.progress.roster(cohort.id, include_ended=with_ended)
-            try:
-                found = flags(cohort.id, services.context.today())
-            except Exception:  # the engine's failure must not hide the roster
-                found = None
-            entries = [
-                RosterEntry(row, None if found is None else found.get(row.participant_id, ()))
-                for row in rows
-            ]
-            return RosterSnapshot(fresh, entries, with_ended), wanted
+            # One read: the cohort, its members' figures and their flags, as of now.
+            roster = progress.roster(cohort.id, include_ended=with_ended)
+            entries = [RosterEntry(row, row.flags) for row in roster.rows]
+            return RosterSnapshot(roster.cohort, entries, with_ended), wanted
 
         self._tasks.submit(
             load,
@@ -255,8 +240,6 @@ class RosterPage(DeskPage):
         self.members_empty.show_state("Locked", "")
         # Nothing may keep the closed vault's services (its engine holds the key).
         self.changes.set_services(locked_stand_in("services"))
-        if self._own_flags:
-            self._flags = locked_stand_in("flags")
         super().clear()
 
     def undo(self) -> None:
@@ -268,8 +251,6 @@ class RosterPage(DeskPage):
     def restore(self, services: Services) -> None:
         super().restore(services)
         self.changes.set_services(services)
-        if self._own_flags:
-            self._flags = flag_source(services)
 
     # -- showing --------------------------------------------------------------------------
 
@@ -296,7 +277,7 @@ class RosterPage(DeskPage):
             self.members_empty.show_state(
                 f"No one is enrolled in {name} yet",
                 "Each person appears here with attendance, streak, hours this week against "
-                "the IOP minimum, last mood and open goals. People who left are under Show.",
+                "the IOP minimum, last mood and goals due. People who left are under Show.",
                 "Add a person…",
             )
         self.inner.setCurrentWidget(self.members_empty)

@@ -15,7 +15,7 @@ from app.services.cohorts import CohortDraft, CohortRow
 from app.services.container import Services
 from app.services.errors import InvalidInput, NotFound
 from app.services.participants import ParticipantDraft, ParticipantRow
-from app.services.profile import TimelineKind
+from app.services.profile_timeline import TimelineKind
 from app.services.sessions import SessionRow
 from models import AttendanceStatus, EnrollmentStatus, ReviewOutcome, ShareScope, Track
 

@@ -9,7 +9,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QGuiApplication
 
-from app.services.profile import DomainSummary, ProfileEvent, TimelineKind
+from app.services.profile import DomainSummary
+from app.services.profile_timeline import ProfileEvent, TimelineKind
 from views.snapshot_table_model import ROW_ROLE, Index, SnapshotTableModel
 from views.theme import meaning
 

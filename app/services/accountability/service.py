@@ -1,7 +1,7 @@
 """``AccountabilityService``: the engine's entry points, each one read-only unit of work.
 
 Most calls take the session being prepared. The engine reads as of now, the one "as of"
-instant of every screen (``history.resolve_moment``); for a session on an earlier day than
+instant of every screen (``moment.resolve_moment``); for a session on an earlier day than
 the cohort's today it reads what was recorded before that session's start, as it read then.
 ``evaluate`` returns every result at once (one load of the history), which is what the
 agenda and the live round's cards use.

@@ -26,8 +26,9 @@ from sqlalchemy import select
 
 from app.services.accountability.facts import CohortHistory
 from app.services.accountability.flags import Flag
-from app.services.accountability.history import focus_session_id, load_history
+from app.services.accountability.history import load_history
 from app.services.accountability.milestones import Milestone
+from app.services.accountability.moment import focus_session_id
 from app.services.accountability.service import Evaluation, evaluate_history
 from app.services.agenda.presenter import PresenterView, presenter_view
 from app.services.context import ServiceContext

@@ -53,7 +53,6 @@ def roster_services(services: Services) -> RosterServices:
         participants=services.participants,
         enrollments=services.enrollments,
         progress=services.progress,
-        accountability=services.accountability,
         context=services.context,
     )
 
@@ -64,7 +63,7 @@ def build_pages(services: Services, tasks: TaskRunner) -> list[DeskPage]:
     return [
         RosterPage(roster_services(s), tasks),
         CheckInsPage(s.checkin_log, s.checkins, s.sessions, s.enrollments, tasks),
-        GoalsPage(s.goal_board, s.goals, s.sessions, tasks, today=s.context.today),
+        GoalsPage(s.goal_board, s.goals, s.sessions, tasks, now=s.context.now),
         AttendancePage(s.attendance, s.attendance_summary, s.sessions, tasks, now=s.context.now),
     ]
 
@@ -94,12 +93,7 @@ class Desk:
                 page.go_to(place.pages[page.key])
         self.profiles = ProfileWindows(
             lambda person: ProfileWindow(
-                services.profiles,
-                services.participants,
-                tasks,
-                person,
-                window,
-                today=services.context.today,
+                services.profiles, services.participants, tasks, person, window
             ),
             window,
         )

@@ -212,7 +212,7 @@ def run(scratch: Path) -> list[BenchRow]:
 
     # One more week of a 12-person cohort, written through the services, then sent.
     cohort = next(c for c in services_a.cohorts.list() if c.active_members >= 10)
-    people = [r.participant_id for r in services_a.progress.roster(cohort.id)][:12]
+    people = [r.participant_id for r in services_a.progress.roster(cohort.id).rows][:12]
     week_start = dt.datetime.combine(
         FIVE_YEARS.today + dt.timedelta(weeks=3), dt.time(18), tzinfo=dt.UTC
     )

@@ -19,6 +19,7 @@ class EnrollmentStatus(enum.StrEnum):
     GRADUATED = "graduated"
     DISCHARGED = "discharged"
     WITHDREW = "withdrew"
+    TRANSFERRED = "transferred"  # moved to another cohort (the stay there is a new one)
 
     @property
     def is_open(self) -> bool:

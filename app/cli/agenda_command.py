@@ -12,8 +12,9 @@ from app.services.agenda.markdown import render
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     agenda = commands.add_parser(
         "agenda",
-        help="print the agenda of a cohort's next session as Markdown",
-        description="Print the agenda of the next session (on or after --date) as Markdown: "
+        help="print the agenda of a cohort's session in progress or next as Markdown",
+        description="Print the agenda of the session in progress or next (with --date, the "
+        "first on or after that date; an earlier date's as it read then) as Markdown: "
         "milestones to celebrate, who needs a check-in and why, goals due for report-back, "
         "accountability partners and the peer leader. Every active cohort when none is named.",
     )

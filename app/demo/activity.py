@@ -171,10 +171,12 @@ class CohortActivity:
         holidays: frozenset[dt.date],
         origin: str,
         next_version: Callable[[], int],
+        cutoff: dt.datetime,
     ) -> None:
         self.cohort = cohort
         self.rng = rng
         self.today = today
+        self.cutoff = cutoff.astimezone(dt.UTC).replace(tzinfo=None)  # naive UTC, as ``start``
         self.holidays = holidays
         self.origin = origin
         self.version = next_version
@@ -192,7 +194,8 @@ class CohortActivity:
             session_id = random_uid(rng.getrandbits(128))
             topic = rng.choice(self.banks.topics)
             status = SessionStatus.HELD
-            if day > self.today:
+            # Nothing after the demo's now: a session still to come or not over is scheduled.
+            if day > self.today or start + cohort.planned_minutes * MINUTE > self.cutoff:
                 status = SessionStatus.SCHEDULED
             elif day in self.holidays or rng.random() < CANCEL_CHANCE:
                 status = SessionStatus.CANCELLED

@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -37,6 +38,7 @@ from app.services import changes
 from app.services.changes import EVERYTHING
 from app.services.context import current_user
 from app.services.errors import InvalidInput, ServiceError
+from app.services.figures.today import local_date, local_day_start
 from app.services.ids import NAMESPACE
 from app.sync.clock import pack
 from app.vault.vault import UnlockedVault
@@ -46,6 +48,8 @@ Progress = Callable[[float], None]
 LIMITS = {"cohorts": (1, 500), "participants": (1, 200_000), "weeks": (1, 1040)}
 NO_SHOW_SHARE = 0.03  # referrals who never start
 PLANNING_SHARE = 0.03  # of the progress bar
+DEMO_ZONES = tuple(ZoneInfo(zone) for zone, _weight in phrases.TIMEZONES)
+TICK = dt.timedelta(microseconds=1)
 
 
 class DemoRefused(ServiceError):
@@ -95,9 +99,25 @@ class DemoSummary:
         }
 
 
+def earliest_today(now: dt.datetime) -> dt.date:
+    """The earliest local date at ``now`` among the demo's time zones: the demo's last day,
+    so that no date it writes is after any of its cohorts' local today."""
+    return min(local_date(now, zone) for zone in DEMO_ZONES)
+
+
+def end_of(today: dt.date) -> dt.datetime:
+    """The last instant at which ``today`` is still the date in every demo time zone."""
+    return max(local_day_start(today + dt.timedelta(days=1), zone) for zone in DEMO_ZONES) - TICK
+
+
 @dataclass(frozen=True, slots=True)
 class DemoShape:
-    """What to generate. Equal shapes give equal rows, ids and versions."""
+    """What to generate. Equal shapes give equal rows, ids and versions.
+
+    ``now`` is the instant the demo is written at: it writes nothing after it (a session is
+    held, with its records, only once it is over by then). By default it is the end of
+    ``today`` in every cohort's zone, so that a fixed ``today`` gives fixed data.
+    """
 
     cohorts: int
     participants: int
@@ -105,12 +125,18 @@ class DemoShape:
     seed: int
     today: dt.date
     actor: str
+    now: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         for name, (low, high) in LIMITS.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise InvalidInput(name, f"The number of {name} must be between {low} and {high}.")
+
+    @property
+    def cutoff(self) -> dt.datetime:
+        """The instant nothing is written after (aware, UTC)."""
+        return (self.now or end_of(self.today)).astimezone(dt.UTC)
 
     @property
     def first_day(self) -> dt.date:
@@ -147,16 +173,22 @@ def generate_demo(
     today: dt.date | None = None,
     actor: str | None = None,
     progress: Progress | None = None,
+    now: dt.datetime | None = None,
 ) -> DemoSummary:
-    """Fill the empty ``vault`` with a synthetic program ending on ``today`` (default: now).
+    """Fill the empty ``vault`` with a synthetic program ending on ``today``, written as of
+    ``now`` (default: the real now, and its date in the cohorts' zones; with ``today``
+    alone, the end of that day): nothing is written after the cohorts' local now.
 
     Everything is written in one transaction: an interrupted run leaves the vault empty.
     Raises ``DemoRefused`` if the vault holds cohorts or participants, ``InvalidInput`` for
     counts out of range.
     """
-    shape = DemoShape(
-        cohorts, participants, weeks, seed, today or dt.date.today(), actor or current_user()
-    )
+    if today is None:
+        now = now or dt.datetime.now(dt.UTC)
+        today = earliest_today(now)
+    elif now is not None and earliest_today(now) < today:
+        raise InvalidInput("now", "The demo's last day cannot be after its now.")
+    shape = DemoShape(cohorts, participants, weeks, seed, today, actor or current_user(), now)
     report = progress or (lambda _fraction: None)
     began = time.perf_counter()
     report(0.0)
@@ -224,8 +256,9 @@ def build_rows(shape: DemoShape, sink: RowSink, progress: Progress | None = None
     done_days = 0
     for plan in plans:
         activity = CohortActivity(
-            plan, shape.rng(f"cohort/{plan.index}"), shape.today, closed, origin, next_version
-        )
+            plan, shape.rng(f"cohort/{plan.index}"), shape.today, closed, origin, next_version,
+            shape.cutoff,
+        )  # fmt: skip
         rows = activity.run(by_cohort.get(plan.index, []), texts)
         sink.write("group_session", rows.sessions)
         sink.write("attendance", rows.attendance)

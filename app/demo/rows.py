@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Final
@@ -77,11 +76,6 @@ def insert_sql(table: str) -> str:
 
 
 # -- values as SQLAlchemy's SQLite types store them ------------------------------------------
-
-
-def uid(value: uuid.UUID) -> str:
-    """A ``Uuid`` column's stored form: 32 lowercase hex digits."""
-    return value.hex
 
 
 def random_uid(bits: int) -> str:

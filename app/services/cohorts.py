@@ -13,6 +13,7 @@ from app.services import validation as check
 from app.services.context import ServiceContext
 from app.services.enrollments import active_count
 from app.services.errors import InvalidInput, NotFound
+from app.services.figures.today import cohort_today
 from app.services.lookup import live
 from models import (
     AgeGroup,
@@ -116,7 +117,8 @@ class CohortService:
         days = tuple(sorted(set(draft.meeting_days)))
         if not days or any(not 1 <= d <= 7 for d in days):
             raise InvalidInput("meeting_days", "Pick at least one meeting day, Monday to Sunday.")
-        start_date = draft.start_date or self._context.today()
+        timezone = check.timezone("timezone", draft.timezone)
+        start_date = draft.start_date or cohort_today(timezone, self._context.now())
         check.date_order("end_date", start_date, draft.end_date)
         minimum = draft.weekly_minimum_minutes
         if minimum is not None:
@@ -132,7 +134,7 @@ class CohortService:
             "planned_minutes": check.integer(
                 "planned_minutes", draft.planned_minutes, 15, 8 * 60, label="session length"
             ),
-            "timezone": check.timezone("timezone", draft.timezone),
+            "timezone": timezone,
             "facilitators": check.text("facilitators", draft.facilitators, max_length=400),
             "age_group": check.choice("age_group", draft.age_group, AgeGroup),
             "weekly_minimum_minutes": minimum,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.services.accountability import AccountabilityService
+from app.services.accountability.service import AccountabilityService
 from app.services.agenda.service import AgendaService
 from app.services.attendance.service import AttendanceService
 from app.services.attendance.summary import AttendanceSummaryService

@@ -62,9 +62,6 @@ class ServiceContext:
             rolled_back=change_capture.forget,
         )
 
-    def today(self) -> dt.date:
-        return self.now().date()
-
     def _stamp_and_audit(self, session: Session, _context: Any, _instances: Any) -> None:
         at = self.now()
         connection = fieldlog.raw_connection(session)

@@ -7,11 +7,13 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.services import validation as check
 from app.services.context import ServiceContext
+from app.services.figures.today import cohort_today, unzoned_today
 from app.services.lookup import live
-from models import Participant
+from models import Cohort, Enrollment, Participant
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,35 @@ class ParticipantDraft:
     recovery_start: dt.date | None = None
 
 
+def validated(draft: ParticipantDraft, today: dt.date) -> dict[str, object]:
+    """The draft's values checked, as ``Participant``'s columns (no clinician notes);
+    ``today`` is the local today of their cohort (``person_today``)."""
+    check.not_in_future("recovery_start", draft.recovery_start, today, label="recovery start date")
+    return {
+        "display_name": check.text(
+            "display_name", draft.display_name, max_length=80, required=True, label="name"
+        ),
+        "pronouns": check.text("pronouns", draft.pronouns, max_length=40),
+        "recovery_start": draft.recovery_start,
+    }
+
+
+def person_today(db: Session, participant_id: uuid.UUID | None, now: dt.datetime) -> dt.date:
+    """Today for someone: in the zone of their current stay's cohort (else their latest);
+    in UTC for someone enrolled nowhere yet."""
+    if participant_id is not None:
+        zones = db.execute(
+            select(Cohort.timezone, Enrollment.status)
+            .join(Enrollment, Enrollment.cohort_id == Cohort.id)
+            .where(Enrollment.participant_id == participant_id, Enrollment.deleted.is_(False))
+            .order_by(Enrollment.start_date)
+        ).all()
+        current = [zone for zone, status in zones if status.is_open] or [z for z, _ in zones]
+        if current:
+            return cohort_today(current[-1], now)
+    return unzoned_today(now)
+
+
 def to_row(participant: Participant) -> ParticipantRow:
     return ParticipantRow(
         participant.id, participant.display_name, participant.pronouns, participant.recovery_start
@@ -43,23 +74,9 @@ class ParticipantService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
 
-    def _validated(self, draft: ParticipantDraft) -> dict[str, object]:
-        check.not_in_future(
-            "recovery_start",
-            draft.recovery_start,
-            self._context.today(),
-            label="recovery start date",
-        )
-        return {
-            "display_name": check.text(
-                "display_name", draft.display_name, max_length=80, required=True, label="name"
-            ),
-            "pronouns": check.text("pronouns", draft.pronouns, max_length=40),
-            "recovery_start": draft.recovery_start,
-        }
-
     def create(self, draft: ParticipantDraft) -> ParticipantRow:
-        values = self._validated(draft)
+        """Someone enrolled nowhere yet (``EnrollmentService.enroll_new`` enrolls them too)."""
+        values = validated(draft, unzoned_today(self._context.now()))
         with self._context.database.write() as db:
             participant = Participant(clinician_notes="", **values)
             db.add(participant)
@@ -67,9 +84,9 @@ class ParticipantService:
             return to_row(participant)
 
     def update(self, participant_id: uuid.UUID, draft: ParticipantDraft) -> ParticipantRow:
-        values = self._validated(draft)
         with self._context.database.write() as db:
             participant = live(db, Participant, participant_id, "participant")
+            values = validated(draft, person_today(db, participant_id, self._context.now()))
             for name, value in values.items():
                 setattr(participant, name, value)
             db.flush()

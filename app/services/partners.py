@@ -19,7 +19,6 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 from app.services import validation as check
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput
+from app.services.figures.today import cohort_today
 from app.services.lookup import live
 from models import (
     AccountabilityPair,
@@ -84,7 +84,7 @@ class PartnerService:
         self._context = context
 
     def _today(self, cohort: Cohort) -> dt.date:
-        return self._context.now().astimezone(ZoneInfo(cohort.timezone)).date()
+        return cohort_today(cohort.timezone, self._context.now())
 
     def pair(
         self,

@@ -8,13 +8,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.services.context import ServiceContext
 from app.services.errors import NotFound
-from app.services.ids import attendance_id
-from app.services.progress import TimelineKind
+from app.services.figures.attendance import AttendanceTally, tally
+from app.services.figures.goals import Completion, completion
+from app.services.figures.today import (
+    cohort_today,
+    local_day_start,
+    session_over,
+    unzoned_today,
+)
+from app.services.profile_timeline import ProfileEvent, build_timeline
 from models import (
     Attendance,
     AttendanceStatus,
@@ -28,6 +35,7 @@ from models import (
     GroupSession,
     Participant,
     ReviewOutcome,
+    SessionStatus,
     ShareScope,
     Track,
 )
@@ -112,25 +120,17 @@ class DomainSummary:
     open: int
 
     @property
+    def completion(self) -> Completion:
+        return Completion(self.done, self.partly, self.not_done)
+
+    @property
     def reported(self) -> int:
-        return self.done + self.partly + self.not_done
+        return self.completion.reported
 
     @property
     def completion_rate(self) -> float | None:
-        """Done over reported back (partly counts as not done); None with nothing reported."""
-        return self.done / self.reported if self.reported else None
-
-
-@dataclass(frozen=True, slots=True)
-class ProfileEvent:
-    """One line of the timeline; ``clinician_only`` marks what the group never saw."""
-
-    at: dt.datetime
-    kind: TimelineKind
-    summary: str
-    detail: str
-    record_id: uuid.UUID
-    clinician_only: bool = False
+        """Done 1, partly ½, over reported back (``figures.goals``); None with nothing reported."""
+        return self.completion.rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +143,12 @@ class ClinicianOnly:
 
 @dataclass(frozen=True, slots=True)
 class ParticipantProfile:
-    """Everything the profile shows, newest events first. ``clinician`` is kept apart."""
+    """Everything the profile shows, newest events first. ``clinician`` is kept apart.
+
+    ``today`` is the local today of their current (else latest) stay's cohort; the figures
+    are those of ``app.services.figures``: ``attendance`` over every session that counted
+    for them in every stay, ``completion`` over all their goals reported back on.
+    """
 
     participant_id: uuid.UUID
     display_name: str
@@ -156,14 +161,14 @@ class ParticipantProfile:
     domains: tuple[DomainSummary, ...]  # most goals first
     timeline: tuple[ProfileEvent, ...]  # newest first
     clinician: ClinicianOnly
+    today: dt.date
+    attendance: AttendanceTally
+    completion: Completion
 
     @property
     def current_stay(self) -> StayRow | None:
         """The open stay (active or waitlist), else the latest one."""
-        open_stays = [s for s in self.stays if s.status.is_open]
-        if open_stays:
-            return open_stays[-1]
-        return self.stays[-1] if self.stays else None
+        return _current(self.stays)
 
     @property
     def tracks_cravings(self) -> bool:
@@ -178,6 +183,7 @@ class ProfileService:
         self._context = context
 
     def load(self, participant_id: uuid.UUID) -> ParticipantProfile:
+        now = self._context.now()
         with self._context.database.read() as db:
             person = db.execute(
                 select(
@@ -193,7 +199,10 @@ class ProfileService:
             marks = _marks(db, participant_id, zones)
             checkins = _checkins(db, participant_id, zones)
             goals = _goals(db, participant_id, zones)
+            counted = _counted_sessions(db, stays, zones, now)
         name, pronouns, recovery_start, notes = person
+        home = _current(stays)
+        by_session = {m.session_id: m.status for m in marks}
         return ParticipantProfile(
             participant_id=participant_id,
             display_name=name,
@@ -206,7 +215,55 @@ class ProfileService:
             domains=summarise_domains(goals),
             timeline=build_timeline(participant_id, stays, marks, checkins, goals, zones),
             clinician=ClinicianOnly(notes, reasons),
+            today=cohort_today(zones[home.cohort_id], now) if home else unzoned_today(now),
+            attendance=tally(counted, by_session),
+            completion=completion(
+                g.outcome
+                for g in goals
+                if g.outcome is not None and g.status is not GoalStatus.DROPPED
+            ),
         )
+
+
+def _current(stays: tuple[StayRow, ...]) -> StayRow | None:
+    """The open stay (active or waitlist), else the latest one."""
+    open_stays = [s for s in stays if s.status.is_open]
+    if open_stays:
+        return open_stays[-1]
+    return stays[-1] if stays else None
+
+
+def _counted_sessions(
+    db: Session, stays: tuple[StayRow, ...], zones: dict[uuid.UUID, ZoneInfo], now: dt.datetime
+) -> list[uuid.UUID]:
+    """The sessions that counted for them (held while enrolled, and over by ``now``)."""
+    spans = []
+    for stay in stays:
+        if stay.status is EnrollmentStatus.WAITLIST:
+            continue
+        zone = zones[stay.cohort_id]
+        begin = local_day_start(stay.start_date, zone)
+        conditions = [
+            GroupSession.cohort_id == stay.cohort_id,
+            GroupSession.scheduled_start >= begin,
+        ]
+        if stay.end_date is not None:
+            after = local_day_start(stay.end_date + dt.timedelta(days=1), zone)
+            conditions.append(GroupSession.scheduled_start < after)
+        spans.append(and_(*conditions))
+    if not spans:
+        return []
+    rows = db.execute(
+        select(GroupSession.id, GroupSession.scheduled_start, GroupSession.planned_minutes)
+        .where(
+            or_(*spans),
+            GroupSession.status == SessionStatus.HELD,
+            GroupSession.deleted.is_(False),
+            GroupSession.scheduled_start < now,
+        )
+        .order_by(GroupSession.scheduled_start)
+    )
+    return [sid for sid, start, planned in rows if session_over(start, planned, now)]
 
 
 def _stays(
@@ -366,80 +423,3 @@ def summarise_domains(goals: tuple[GoalEntry, ...]) -> tuple[DomainSummary, ...]
     ]
     summaries.sort(key=lambda s: (-s.goals, s.domain))
     return tuple(summaries)
-
-
-def build_timeline(
-    participant_id: uuid.UUID,
-    stays: tuple[StayRow, ...],
-    marks: tuple[MarkRow, ...],
-    checkins: tuple[CheckInEntry, ...],
-    goals: tuple[GoalEntry, ...],
-    zones: dict[uuid.UUID, ZoneInfo],
-) -> tuple[ProfileEvent, ...]:
-    """Joining and leaving, sessions attended or missed, check-ins, goals and report-backs."""
-    events: list[ProfileEvent] = []
-    for stay in stays:
-        zone = zones.get(stay.cohort_id, UTC)
-        joined = dt.datetime.combine(stay.start_date, dt.time(), tzinfo=zone)
-        verb = "Waitlisted for" if stay.status is EnrollmentStatus.WAITLIST else "Joined"
-        events.append(
-            ProfileEvent(
-                joined, TimelineKind.JOINED, f"{verb} {stay.cohort_name}", "", stay.enrollment_id
-            )
-        )
-        if stay.end_date is not None:
-            left = dt.datetime.combine(stay.end_date, dt.time(23, 59), tzinfo=zone)
-            summary = f"{stay.status.value.capitalize()} from {stay.cohort_name}"
-            events.append(ProfileEvent(left, TimelineKind.LEFT, summary, "", stay.enrollment_id))
-    for mark in marks:
-        label = mark.status.value.replace("_", " ").capitalize()
-        minutes = f"{mark.minutes} of {mark.planned_minutes} min"
-        detail = minutes if mark.status.attended else ""
-        record = attendance_id(mark.session_id, participant_id)
-        events.append(ProfileEvent(mark.at, TimelineKind.ATTENDANCE, label, detail, record))
-    for checkin in checkins:
-        mood = "no mood given" if checkin.mood is None else f"mood {checkin.mood}/10"
-        craving = "" if checkin.craving is None else f", craving {checkin.craving}/10"
-        words = f" — {checkin.emotion_words}" if checkin.emotion_words else ""
-        detail = " · ".join(
-            text
-            for text in (
-                checkin.accomplishments and f"Went well: {checkin.accomplishments}",
-                checkin.challenges and f"Hard: {checkin.challenges}",
-            )
-            if text
-        )
-        events.append(
-            ProfileEvent(
-                checkin.at,
-                TimelineKind.CHECK_IN,
-                f"Checked in: {mood}{craving}{words}",
-                detail,
-                checkin.id,
-                clinician_only=checkin.clinician_only,
-            )
-        )
-    for goal in goals:
-        events.append(
-            ProfileEvent(
-                goal.set_at,
-                TimelineKind.GOAL_SET,
-                f"Goal ({goal.value_domain})",
-                goal.text,
-                goal.id,
-            )
-        )
-        for review in goal.reviews:
-            outcome = review.outcome.value.replace("_", " ")
-            note = f" · Barrier: {review.barrier_note}" if review.barrier_note else ""
-            events.append(
-                ProfileEvent(
-                    review.at,
-                    TimelineKind.GOAL_REVIEWED,
-                    f"Reported back: {outcome}",
-                    f"{goal.text}{note}",
-                    review.id,
-                )
-            )
-    events.sort(key=lambda e: e.at, reverse=True)
-    return tuple(events)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.services.context import ServiceContext
+from app.services.figures.today import local_date
 from models import (
     CheckIn,
     Cohort,
@@ -49,6 +50,8 @@ class SearchHit:
 
     ``clinician_only`` is True for text the group must not see (a check-in shared with the
     clinician only, a participant's clinician notes): a view shows it marked as such.
+    ``when`` is the session's start; ``day`` its local date in its cohort's time zone, the
+    date every other screen shows for the same record.
     """
 
     kind: HitKind
@@ -60,6 +63,7 @@ class SearchHit:
     text: str
     when: dt.datetime | None
     clinician_only: bool
+    day: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +183,12 @@ def _clinician_notes(db: Session, pattern: str, query: str) -> list[SearchHit]:
 def _checkins(db: Session, pattern: str, query: str, clinician_too: bool) -> list[SearchHit]:
     statement = (
         select(
-            CheckIn, Participant.display_name, Cohort.id, Cohort.name, GroupSession.scheduled_start
+            CheckIn,
+            Participant.display_name,
+            Cohort.id,
+            Cohort.name,
+            Cohort.timezone,
+            GroupSession.scheduled_start,
         )
         .join(Participant, Participant.id == CheckIn.participant_id)
         .join(GroupSession, GroupSession.id == CheckIn.session_id)
@@ -198,7 +207,7 @@ def _checkins(db: Session, pattern: str, query: str, clinician_too: bool) -> lis
     if not clinician_too:
         statement = statement.where(CheckIn.share_scope == ShareScope.GROUP)
     hits = []
-    for checkin, name, cohort_id, cohort_name, start in db.execute(statement):
+    for checkin, name, cohort_id, cohort_name, zone, start in db.execute(statement):
         fields = (checkin.emotion_words, checkin.accomplishments, checkin.challenges)
         matched = next((f for f in fields if query.lower() in f.lower()), fields[0] or fields[1])
         hits.append(
@@ -212,6 +221,7 @@ def _checkins(db: Session, pattern: str, query: str, clinician_too: bool) -> lis
                 snippet(matched, query),
                 start,
                 checkin.share_scope is ShareScope.CLINICIAN,
+                local_date(start, zone),
             )
         )
     return hits
@@ -224,7 +234,14 @@ def _goals(db: Session, pattern: str, query: str) -> list[SearchHit]:
         .scalar_subquery()
     )
     found = db.execute(
-        select(Goal, Participant.display_name, Cohort.id, Cohort.name, GroupSession.scheduled_start)
+        select(
+            Goal,
+            Participant.display_name,
+            Cohort.id,
+            Cohort.name,
+            Cohort.timezone,
+            GroupSession.scheduled_start,
+        )
         .join(Participant, Participant.id == Goal.participant_id)
         .join(GroupSession, GroupSession.id == Goal.set_in_session_id)
         .join(Cohort, Cohort.id == GroupSession.cohort_id)
@@ -233,7 +250,7 @@ def _goals(db: Session, pattern: str, query: str) -> list[SearchHit]:
         .limit(PER_KIND + 1)
     )
     hits = []
-    for goal, name, cohort_id, cohort_name, start in found:
+    for goal, name, cohort_id, cohort_name, zone, start in found:
         text = goal.text
         if query.lower() not in text.lower():
             note = db.scalar(
@@ -255,6 +272,7 @@ def _goals(db: Session, pattern: str, query: str) -> list[SearchHit]:
                 snippet(text, query),
                 start,
                 False,
+                local_date(start, zone),
             )
         )
     return hits

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.database.engine import Database
 from app.database.migrate import head_revision
+from app.database.versions import highest_version
 from app.sync import agefile, fieldlog, peers, selection
 from app.sync.clock import HybridLogicalClock, wall_ms
 from app.sync.container import TarWriter
@@ -30,8 +31,7 @@ from app.sync.keys import DeviceIdentity
 from app.sync.manifest import SIGNATURE_CONTEXT, Manifest, Member
 from app.sync.schema import synced_specs
 from app.vault.atomic import write_atomically
-from models import Base, Cohort, SyncLog, TrustedPeer
-from models.base import SyncColumns
+from models import Cohort, SyncLog, TrustedPeer
 
 Progress = Callable[[str, int, int], None]
 
@@ -67,14 +67,6 @@ class ExportReport:
     @property
     def rows(self) -> int:
         return sum(v for k, v in self.counts.items() if k != "history")
-
-
-def highest_version(session: Session) -> int:
-    highest = 0
-    for mapper in Base.registry.mappers:
-        if issubclass(mapper.class_, SyncColumns):
-            highest = max(highest, session.scalar(select(func.max(mapper.class_.version))) or 0)
-    return highest
 
 
 def _cohort_ids(session: Session, names: tuple[str, ...]) -> list[str]:

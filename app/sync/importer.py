@@ -36,13 +36,6 @@ Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
-class VerifiedBundle:
-    manifest: Manifest
-    members: dict[str, bytes]
-    signer: str  # "self", "trusted" or "newly trusted"
-
-
-@dataclass(frozen=True, slots=True)
 class ImportReport:
     bundle_id: str
     source_name: str

@@ -17,12 +17,11 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from app.database.engine import Database, check_size, open_engine
 from app.database.errors import DatabaseUnreadable
 from app.database.migrate import backup_copy, upgrade
 from app.database.storage import storage_error
+from app.database.versions import highest_version
 from app.vault import leftover
 from app.vault.anchor import AnchorStore, fingerprint
 from app.vault.errors import (
@@ -42,8 +41,7 @@ from app.vault.keyfile import (
 )
 from app.vault.lock import WriterLock
 from app.vault.pending import resolve_key
-from models import Base, DeviceInfo
-from models.base import SyncColumns
+from models import DeviceInfo
 
 log = logging.getLogger(__name__)
 
@@ -168,14 +166,8 @@ class UnlockedVault:
 
     def highest_version(self) -> int:
         """The greatest version stored in any synced table (where the clock starts)."""
-        highest = 0
         with self.database.read() as session:
-            for mapper in Base.registry.mappers:
-                entity = mapper.class_
-                if issubclass(entity, SyncColumns):
-                    value = session.scalar(select(func.max(entity.version)))
-                    highest = max(highest, value or 0)
-        return highest
+            return highest_version(session)
 
     def backup(self, folder: Path) -> Path:
         """A complete encrypted copy (database and key file) in ``folder``, openable as a vault.

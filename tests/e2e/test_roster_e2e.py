@@ -136,7 +136,7 @@ def someone_to_open(data_dir: Path) -> tuple[uuid.UUID, str]:
     try:
         services = Services.for_vault(vault, actor="e2e")
         cohort = max(services.cohorts.list(), key=lambda c: (c.has_cravings, c.active_members))
-        rows = services.progress.roster(cohort.id)
+        rows = services.progress.roster(cohort.id).rows
         profiles = [services.profiles.load(row.participant_id) for row in rows]
     finally:
         vault.close()

@@ -26,7 +26,7 @@ def checkins_page(services: Services, tasks: TaskRunner) -> CheckInsPage:
 
 def goals_page(services: Services, tasks: TaskRunner) -> GoalsPage:
     s = services
-    return GoalsPage(s.goal_board, s.goals, s.sessions, tasks, today=s.context.today)
+    return GoalsPage(s.goal_board, s.goals, s.sessions, tasks, now=s.context.now)
 
 
 def attendance_page(services: Services, tasks: TaskRunner) -> AttendancePage:
@@ -45,6 +45,4 @@ def all_pages(services: Services, tasks: TaskRunner) -> list[DeskPage]:
 
 
 def profile_window(services: Services, tasks: TaskRunner, person: Any) -> ProfileWindow:
-    return ProfileWindow(
-        services.profiles, services.participants, tasks, person, today=services.context.today
-    )
+    return ProfileWindow(services.profiles, services.participants, tasks, person)

@@ -253,7 +253,7 @@ def test_a_failed_commit_comes_back_to_the_card_with_everything_typed(
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise ServiceError("The vault is busy; nothing was saved.")
 
-    monkeypatch.setattr(services.round_entries, "commit", refuse)
+    monkeypatch.setattr(services.rounds, "commit_and_advance", refuse)  # card and move: one call
     QTest.keyClick(card.words, K.Key_Return)
     assert window.card is not None and window.card.card.display_name == "Ben T."  # at once
     qtbot.waitUntil(lambda: window.controller.idle, timeout=5000)

@@ -24,7 +24,6 @@ from tests.gui.conftest import unnamed_controls
 from tests.gui.desk_pages import profile_window, roster_page
 from views.profile.profile_windows import ProfileWindows
 from views.roles import ROW_ROLE, SORT_ROLE
-from views.roster.roster_flags import no_flags
 from views.roster.roster_page import RosterPage
 from views.roster.roster_person_dialog import AddPersonDialog, EditPersonDialog
 from views.roster.roster_stay_dialogs import EndStayDialog, MoveDialog
@@ -150,7 +149,8 @@ def test_sorting_uses_raw_values_and_filters_narrow_the_rows(
     ana = enroll(services, cohort, "ana R.", pronouns="she/her")
     ben = enroll(services, cohort, "Ben T.", pronouns="he/him")
     cy = enroll(services, cohort, "Cy M.", pronouns="they/them")
-    session = services.sessions.schedule(cohort.id, dt.datetime(2026, 3, 2, 16, tzinfo=dt.UTC))
+    # Over by now (17:00): a session counts for the streak once it has ended.
+    session = services.sessions.schedule(cohort.id, dt.datetime(2026, 3, 2, 13, tzinfo=dt.UTC))
     services.attendance.mark(session.id, ana, AttendanceStatus.PRESENT)
     services.attendance.mark(session.id, ben, AttendanceStatus.UNEXCUSED)
     services.checkins.record(session.id, ana, CheckInDraft(mood=10))
@@ -246,10 +246,16 @@ def test_move_to_another_cohort_after_confirming(
     with qtbot.waitSignal(page.roster_loaded, timeout=WAIT):
         click(dialog.accept_button)
     assert names(page) == []
-    assert "moved to another cohort" in page.controls.notice.text()
-    assert [r.display_name for r in services.progress.roster(other.id)] == ["Ana R."]
+    assert "moved to another cohort (a transfer)" in page.controls.notice.text()
+    assert [r.display_name for r in services.progress.roster(other.id).rows] == ["Ana R."]
     old = services.enrollments.for_participant(ana)[0]
-    assert old.status is EnrollmentStatus.WITHDREW and old.reason == "moved to Thursday Morning"
+    assert old.status is EnrollmentStatus.TRANSFERRED
+    assert old.reason == "Transferred to Thursday Morning."
+    page.table.setFocus()
+    with qtbot.waitSignal(page.roster_loaded, timeout=WAIT):
+        page.undo()  # the transfer is taken back: here again, gone from there
+    assert names(page) == ["Ana R."]
+    assert services.progress.roster(other.id).rows == ()
 
 
 def test_edit_undo_and_redo(
@@ -339,10 +345,11 @@ def test_flags_come_from_the_engine_with_their_reasons(
     page.table.sortByColumn(Column.FLAGS, Qt.SortOrder.DescendingOrder)
     assert names(page)[0] == "Ana R."
 
-    unknown = make_page(flags=no_flags)  # flags that cannot be worked out are not "none"
-    assert cell(unknown, "Ana R.", Column.FLAGS) == "?"
-    row = names(unknown).index("Ana R.")
-    assert unknown.proxy.index(row, Column.FLAGS).data(Qt.ItemDataRole.ToolTipRole) == NO_FLAGS
+    # Flags come with the roster's one read; an entry whose flags are unknown is not "none".
+    entry = page.model.entries[page.model.row_of(ana)]
+    page.model.set_entries([RosterEntry(entry.row, None)])
+    assert page.model.index(0, Column.FLAGS).data() == "?"
+    assert page.model.index(0, Column.FLAGS).data(Qt.ItemDataRole.ToolTipRole) == NO_FLAGS
 
 
 def test_the_models_pass_qt_model_tester(qtmodeltester: object) -> None:

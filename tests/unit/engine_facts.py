@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
-from app.services.accountability.calendar import local_day_start
 from app.services.accountability.facts import (
     CheckInFact,
     CohortFacts,
@@ -22,6 +21,7 @@ from app.services.accountability.facts import (
     PairFact,
     SessionFact,
 )
+from app.services.figures.today import local_day_start
 from app.services.values import ValueRow
 from models import (
     AttendanceStatus,

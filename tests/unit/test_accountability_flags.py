@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from app.services.accountability import Flag, FlagKind, RecordRef
+from app.services.accountability.flags import Flag, FlagKind
+from app.services.accountability.records import RecordRef
 from app.services.container import Services
 from app.services.participants import ParticipantRow
 from models import AttendanceStatus, ContactMethod, ReviewOutcome, ShareScope

@@ -7,8 +7,8 @@ from collections import Counter
 
 from hypothesis import given, settings
 
-from app.services.accountability import flags as flag_rules
-from app.services.accountability import milestones as milestone_rules
+import app.services.accountability.flags as flag_rules
+import app.services.accountability.milestones as milestone_rules
 from app.services.accountability.facts import CohortHistory
 from app.services.accountability.milestones import MilestoneKind
 from app.services.accountability.service import evaluate_history

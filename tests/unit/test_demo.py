@@ -379,9 +379,9 @@ def test_the_program_ends_today_with_a_session_coming_up(demo_services: Services
         coming = [s for s in sessions if s.status.value == "scheduled"]
         assert max(s.local_date for s in held) <= TODAY < min(s.local_date for s in coming)
         this_week += sum(1 for s in held if s.local_date >= TODAY - dt.timedelta(days=2))
-        roster = services.progress.roster(cohort.id, on=TODAY)
+        roster = services.progress.roster(cohort.id).rows
         assert roster and all(r.status.value in ("active", "waitlist") for r in roster)
-        due = services.goals.due_for_review(cohort.id, coming[0].id)
+        due = services.goal_board.board(cohort.id, coming[0].id).due
         assert due, f"{cohort.name} has no goals waiting for the next session"
     assert this_week > 0
 

@@ -7,8 +7,7 @@ import datetime as dt
 
 import pytest
 
-from app.services.accountability import Milestone, MilestoneKind
-from app.services.accountability.milestones import recovery_dates
+from app.services.accountability.milestones import Milestone, MilestoneKind, recovery_dates
 from app.services.container import Services
 from app.services.participants import ParticipantRow
 from models import CohortType, ReviewOutcome

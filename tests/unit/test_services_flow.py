@@ -12,9 +12,10 @@ from app.services.container import Services
 from app.services.errors import InvalidInput
 from app.services.participants import ParticipantDraft
 from models import AttendanceStatus, EnrollmentStatus, GoalStatus, ReviewOutcome, Track
+from tests.conftest import FakeNow
 
 
-def test_a_week_of_group(services: Services) -> None:
+def test_a_week_of_group(services: Services, now: FakeNow) -> None:
     cohort = services.cohorts.create(
         CohortDraft(name="Tuesday Evening", track=Track.SUBSTANCE_USE, timezone="America/Chicago")
     )
@@ -33,15 +34,14 @@ def test_a_week_of_group(services: Services) -> None:
     )
     goal = services.goals.set_goal(ana.id, first.id, "Call my sponsor twice", "recovery")
 
-    due = services.goals.due_for_review(cohort.id, second.id)
+    due = services.goal_board.board(cohort.id, second.id).due
     assert [g.id for g in due] == [goal.id]
     reviewed = services.goals.review(goal.id, second.id, ReviewOutcome.DONE)
     assert reviewed.status is GoalStatus.DONE
-    assert services.goals.due_for_review(cohort.id, second.id) == []
+    assert services.goal_board.board(cohort.id, second.id).due == ()
 
-    roster = {
-        r.display_name: r for r in services.progress.roster(cohort.id, on=dt.date(2026, 3, 3))
-    }
+    now.value = dt.datetime(2026, 3, 3, 17, 0, tzinfo=dt.UTC)  # Tuesday: Monday's group is over
+    roster = {r.display_name: r for r in services.progress.roster(cohort.id).rows}
     assert roster["Ana R."].minutes_this_week == 180
     assert roster["Ben T."].minutes_this_week == 165
     assert roster["Ana R."].current_streak == 1

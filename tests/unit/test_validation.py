@@ -153,7 +153,7 @@ CASES: dict[str, tuple[str, Callable[[World], object]]] = {
     ),
     "move into the same cohort": (
         "cohort",
-        lambda w: w.services.enrollments.move(
+        lambda w: w.services.enrollments.transfer(
             w.services.enrollments.for_cohort(w.cohort.id)[0].id, w.cohort.id
         ),
     ),

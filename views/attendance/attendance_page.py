@@ -6,7 +6,6 @@ import datetime as dt
 import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 from app.services.attendance.service import AttendanceGrid, AttendanceService
 from app.services.attendance.summary import AttendanceSummary, AttendanceSummaryService
 from app.services.changes import Changes
-from app.services.progress import week_start
+from app.services.figures.today import cohort_today, week_monday
 from app.tasks import TaskRunner
 from models import AttendanceStatus, SessionStatus
 from views.attendance.attendance_below_minimum_panel import BelowMinimumPanel
@@ -288,7 +287,7 @@ class AttendancePage(DeskPage):
             index = self.model.index(0, column)  # the first current member, the latest session
             # This week's first session at the left edge, so no column is cut in half; once
             # the layout has given the grid its width (the page was only just shown).
-            week = week_start(dates[column])
+            week = week_monday(dates[column])
             first = min(n for n, day in enumerate(dates) if day >= week)
             QTimer.singleShot(0, self, lambda: self._scroll_to_column(first))
         if index.isValid():
@@ -389,11 +388,11 @@ class AttendancePage(DeskPage):
         sessions, now = self._sessions, self._now
 
         def schedule() -> int:
-            today = now().astimezone(ZoneInfo(cohort.timezone)).date()
-            first = week_start(today)
+            today = cohort_today(cohort.timezone, now())
+            first = week_monday(today)
             existing = sessions.for_cohort(cohort.id)
             if existing:
-                first = max(first, week_start(existing[-1].local_date) + WEEK)
+                first = max(first, week_monday(existing[-1].local_date) + WEEK)
             return len(sessions.schedule_weeks(cohort.id, first, SCHEDULE_WEEKS))
 
         self.schedule_button.setEnabled(False)

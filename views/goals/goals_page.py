@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
 from app.services.changes import Changes
 from app.services.errors import InvalidInput
+from app.services.figures.today import cohort_today
 from app.services.goals.board import BoardGoal, GoalBoard, GoalBoardService
 from app.services.goals.service import GoalRow, GoalService
 from app.services.search import HitKind
@@ -58,10 +59,10 @@ class GoalsPage(DeskPage):
         tasks: TaskRunner,
         parent: QWidget | None = None,
         *,
-        today: Callable[[], dt.date],
+        now: Callable[[], dt.datetime],
     ):
         super().__init__(tasks, parent)
-        self._board, self._goals, self._sessions, self._today = board, goals, sessions, today
+        self._board, self._goals, self._sessions, self._now = board, goals, sessions, now
         self._arriving: PagePlace | None = None  # where to be once the cohort is set
         self._undo = QUndoStack(self)
         self.undo_stack = self._undo
@@ -234,11 +235,12 @@ class GoalsPage(DeskPage):
         if self._state_action.startswith("Go to"):
             self.page_requested.emit("roster")
             return
-        cohort, sessions, today = self.cohort, self._sessions, self._today
+        cohort, sessions, now = self.cohort, self._sessions, self._now
         if cohort is None:
             return
+        today = cohort_today(cohort.timezone, now())
         self._tasks.submit(
-            lambda: sessions.schedule_weeks(cohort.id, today(), SCHEDULE_WEEKS),
+            lambda: sessions.schedule_weeks(cohort.id, today, SCHEDULE_WEEKS),
             on_success=lambda _rows: self._load(),
             on_failure=self._on_failed,
             owner=self,

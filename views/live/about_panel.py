@@ -9,8 +9,10 @@ import uuid
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from app.services.accountability import FollowUpPrompt, ParticipantCard, RecordRef
 from app.services.accountability.calendar import short_date
+from app.services.accountability.cards import ParticipantCard
+from app.services.accountability.prompts import FollowUpPrompt
+from app.services.accountability.records import RecordRef
 from views.heading import heading_label, note_label
 from views.theme import meaning
 

@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.accountability import GoalDue, ParticipantCard
 from app.services.accountability.calendar import short_date
+from app.services.accountability.cards import ParticipantCard
 from app.services.checkins import MAX_TEXT, CheckInDraft
+from app.services.figures.goals import GoalDue
 from app.services.round.commit import RecordedReview, ReportBack
 from app.services.round.entries import CardState
 from models import ReviewOutcome, ShareScope

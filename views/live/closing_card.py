@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.accountability import ParticipantCard
+from app.services.accountability.cards import ParticipantCard
 from app.services.errors import InvalidInput
 from app.services.goals.service import STANDARD_DOMAINS, value_domain
 from app.services.round.commit import GoalLine

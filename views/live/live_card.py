@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.accountability import ParticipantCard
+from app.services.accountability.cards import ParticipantCard
 from app.services.round.entries import CardState, PresenceRow
 from models import AttendanceStatus
 from views.heading import heading_label, note_label

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.services.accountability.calendar import short_date
 from app.services.changes import ROUND_PROGRESS, Changes
+from app.services.round.commit import CardCommit, CheckInCommit, ClosingCommit
 from app.services.round.view import RoundView
 from models import RoundKind, RoundOrder, TurnStatus
 from views.heading import heading_label, note_label
@@ -279,19 +280,18 @@ class LiveRoundWindow(QMainWindow):
         card, view = self.card, self.controller.view
         if card is None or not card.ready or view is None:
             return
-        session_id, pid, entries = view.session_id, card.participant_id, self.services.round_entries
-        commit: Callable[[], object]
+        commit: CardCommit
         if isinstance(card, CheckInCard):
             entry = card.entry()
             if entry is None:
                 return  # the card says why, beside the field
             draft, reports = entry
-            commit = lambda: entries.commit(session_id, pid, draft, reports)  # noqa: E731
+            commit = CheckInCommit(draft, tuple(reports))
         elif isinstance(card, ClosingCard):
             lines = card.entry()
             if lines is None:
                 return
-            commit = lambda: entries.commit_closing(session_id, pid, lines)  # noqa: E731
+            commit = ClosingCommit(tuple(lines))
         else:
             return
         self._debounce.stop()

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from app.services.accountability import PeerLeaderSuggestion
 from app.services.accountability.calendar import short_date
+from app.services.accountability.suggestions import PeerLeaderSuggestion
 from app.services.sessions import SessionRow
 from views.errors import user_message
 from views.live.write_queue import SerialLane

@@ -8,12 +8,14 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.services.accountability import Evaluation, ParticipantCard
+from app.services.accountability.cards import ParticipantCard
+from app.services.accountability.service import Evaluation
 from app.services.changes import Changes
+from app.services.round.commit import CardCommit
 from app.services.round.drafts import DraftRow
 from app.services.round.entries import CardState, PresenceRow
 from app.services.round.view import RoundView
@@ -207,8 +209,9 @@ class RoundController(QObject):
 
     # -- moves ------------------------------------------------------------------------------
 
-    def commit_and_advance(self, fields: Mapping[str, str], commit: Callable[[], Any]) -> None:
-        """Enter: commit the speaker's card, then move to the next person (shown at once)."""
+    def commit_and_advance(self, fields: Mapping[str, str], card: CardCommit) -> None:
+        """Enter: commit the speaker's card and move to the next person, in one service call
+        (one transaction); the next person is shown at once."""
         view = self.view
         if view is None or view.current_participant_id is None:
             return
@@ -217,8 +220,7 @@ class RoundController(QObject):
         self.lane.drop(f"draft/{speaker}")  # the commit deletes the draft anyway
 
         def work() -> RoundView:
-            commit()
-            return rounds.advance(view.id)
+            return rounds.commit_and_advance(view.id, speaker, card).view
 
         def done(saved: RoundView) -> None:
             self.unsaved.pop(speaker, None)

@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QGuiApplication
 
-from app.services.profile import DomainSummary, ProfileEvent
-from app.services.progress import TimelineKind
+from app.services.profile import DomainSummary
+from app.services.profile_timeline import ProfileEvent, TimelineKind
 from views.roles import ROW_ROLE
 from views.snapshot_table_model import Index, SnapshotTableModel
 from views.theme import meaning
@@ -128,7 +128,11 @@ DOMAIN_CELLS: tuple[tuple[str, str, Callable[[DomainSummary], Any]], ...] = (
     ("Partly", "Reported back as partly done", lambda d: d.partly),
     ("Not done", "Reported back as not done", lambda d: d.not_done),
     ("Open", "Not reported back on yet", lambda d: d.open),
-    ("Completion", "Done over reported back", lambda d: d.completion_rate),
+    (
+        "Completion",
+        "Done counts 1, partly ½, over those reported back",
+        lambda d: d.completion_rate,
+    ),
 )
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 import itertools
 import logging
 import uuid
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -23,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.changes import ROUND_PROGRESS, Changes
-from app.services.profile import ParticipantProfile, ProfileEvent
-from app.services.progress import TimelineKind
+from app.services.profile import ParticipantProfile
+from app.services.profile_timeline import ProfileEvent, TimelineKind
 from app.tasks import TaskRunner
 from views.charts.calendar_heat_map import CalendarHeatMapChart
 from views.charts.chart import warm_up
@@ -64,13 +63,12 @@ def stay_text(profile: ParticipantProfile) -> str:
     return where + (f" · {earlier} earlier stay{'s' if earlier != 1 else ''}" if earlier else "")
 
 
-def attendance_text(profile: ParticipantProfile) -> str:
-    """Sessions attended of those marked (excused absences left out), over every stay."""
-    counted = [m for m in profile.marks if m.status.value not in ("excused", "not_recorded")]
-    if not counted:
+def goals_text(profile: ParticipantProfile) -> str:
+    """Goal completion over every goal reported back on: "Goals: 3 done, 1 partly, of 5 (70 %)"."""
+    done = profile.completion
+    if done.rate is None:
         return ""
-    attended = sum(1 for m in counted if m.status.attended)
-    return f"Attended {attended} of {len(counted)} sessions"
+    return f"Goals: {done.text} ({round(done.rate * 100)} %)"
 
 
 def recovery_text(profile: ParticipantProfile, today: dt.date) -> str:
@@ -105,15 +103,13 @@ class ProfileWindow(QWidget):
         tasks: TaskRunner,
         participant_id: uuid.UUID,
         parent: QWidget | None = None,
-        *,
-        today: Callable[[], dt.date],
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("profileWindow")
         self.setWindowTitle(f"Loading… — {TITLE_SUFFIX}")
         self.setAccessibleName("Participant profile")
-        self._profiles, self._today = profiles, today
+        self._profiles = profiles
         self._tasks = tasks
         self.participant_id = participant_id
         self.profile: ParticipantProfile | None = None
@@ -272,10 +268,14 @@ class ProfileWindow(QWidget):
         """Fill the text parts now and draw the charts at the next turn of the event loop, so
         that the words are on screen first; ``loaded`` follows the charts."""
         self.profile = profile
-        today = self._today()
         pronouns = f"  ({profile.pronouns})" if profile.pronouns else ""
         self.name.setText(f"{profile.display_name}{pronouns}")
-        lines = [stay_text(profile), attendance_text(profile), recovery_text(profile, today)]
+        lines = [
+            stay_text(profile),
+            profile.attendance.text,
+            goals_text(profile),
+            recovery_text(profile, profile.today),
+        ]
         self.details.setText(" · ".join(line for line in lines if line))
         self.domains.set_rows(profile.domains)
         where = place_of(self.timeline_view, _event_key)
@@ -295,7 +295,7 @@ class ProfileWindow(QWidget):
             if self.mood.with_craving
             else "At each check-in, 0 to 10"
         )
-        today = self._today()
+        today = profile.today
         stay = profile.current_stay
         if stay is not None and stay.status.is_open:
             until = today

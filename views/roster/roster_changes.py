@@ -10,15 +10,22 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog, QWidget
 
+from app.services.figures.today import cohort_today
 from app.tasks import TaskRunner
 from models import CohortStatus, EnrollmentStatus
 from views.errors import user_message
-from views.roster.roster_commands import Work, edit_command, end_command, waitlist_command
+from views.roster.roster_commands import (
+    Work,
+    edit_command,
+    end_command,
+    transfer_command,
+    waitlist_command,
+)
 from views.roster.roster_table_model import RosterEntry
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
-    from app.services.enrollments import EnrollResult
+    from app.services.enrollments import EnrollResult, TransferResult
     from app.services.participants import ParticipantRow
     from views.roster.roster_services import RosterServices
 
@@ -142,9 +149,12 @@ class RosterChanges(QObject):
         dialog.moved.connect(self._on_moved)
         self._open(dialog)
 
-    def _on_moved(self, entry: RosterEntry, result: EnrollResult) -> None:
+    def _on_moved(self, entry: RosterEntry, result: TransferResult) -> None:
+        command = transfer_command(self._services, self.run_change, entry, result)
+        self.undo_stack.push(command)
         warning = f" {result.capacity_warning}" if result.capacity_warning else ""
-        self.notice.emit(f"{entry.row.display_name} moved to another cohort.{warning}")
+        name = entry.row.display_name
+        self.notice.emit(f"{name} moved to another cohort (a transfer). Ctrl+Z undoes it.{warning}")
         self.stored.emit(None)
 
     @Slot()
@@ -174,8 +184,11 @@ class RosterChanges(QObject):
         entry = self._selected()
         if entry is None or not entry.is_current or self.busy:
             return
-        services, row = self._services, entry.row
-        command = waitlist_command(services, self.run_change, entry, services.context.today())
+        services, row, cohort = self._services, entry.row, self._cohort()
+        if cohort is None:
+            return
+        today = cohort_today(cohort.timezone, services.context.now())
+        command = waitlist_command(services, self.run_change, entry, today)
         enrollments = services.enrollments
         work: Work
         if row.status is EnrollmentStatus.WAITLIST:

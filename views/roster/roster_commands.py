@@ -1,4 +1,4 @@
-"""The roster's undoable changes: edits, waitlist ↔ active, and ending a stay."""
+"""The roster's undoable changes: edits, waitlist ↔ active, ending a stay, and transfers."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from models import EnrollmentStatus
 from views.roster.roster_table_model import RosterEntry
 
 if TYPE_CHECKING:
+    from app.services.enrollments import TransferResult
     from views.roster.roster_services import RosterServices
 
 Work = Callable[[], object]
@@ -100,4 +101,26 @@ def end_command(
         run,
         lambda: enrollments.end(row.enrollment_id, status, reason=reason, on=day),
         lambda: enrollments.reopen(row.enrollment_id, row.status),
+    )
+
+
+def transfer_command(
+    services: RosterServices, run: Runner, entry: RosterEntry, result: TransferResult
+) -> DoneCommand:
+    """Undoes a transfer (``undo_transfer``); a redo transfers them again, to the same cohort
+    on the same day, and the next undo takes back that new stay."""
+    enrollments, row = services.enrollments, entry.row
+    target, day = result.enrollment.cohort_id, result.enrollment.start_date
+    started = [result.enrollment.id]
+
+    def again() -> TransferResult:
+        moved = enrollments.transfer(row.enrollment_id, target, on=day)
+        started[0] = moved.enrollment.id
+        return moved
+
+    return DoneCommand(
+        f"transfer {row.display_name}",
+        run,
+        again,
+        lambda: enrollments.undo_transfer(row.enrollment_id, started[0]),
     )

@@ -35,6 +35,7 @@ SHOW_CHOICES: tuple[tuple[str, frozenset[EnrollmentStatus]], ...] = (
     ("Graduated", frozenset({EnrollmentStatus.GRADUATED})),
     ("Discharged", frozenset({EnrollmentStatus.DISCHARGED})),
     ("Withdrew", frozenset({EnrollmentStatus.WITHDREW})),
+    ("Transferred", frozenset({EnrollmentStatus.TRANSFERRED})),
     ("Everyone, past and present", frozenset(EnrollmentStatus)),
 )
 

@@ -25,7 +25,6 @@ from views.errors import user_message
 from views.roles import ROW_ROLE
 from views.roster.roster_changes import RosterChanges
 from views.roster.roster_controls import CURRENT, RosterControls
-from views.roster.roster_flags import FlagSource, flag_source
 from views.roster.roster_table_model import Column, RosterEntry, RosterFilterProxy, RosterTableModel
 from views.shell.desk_page import DeskPage, PagePlace
 from views.tables import place_of, return_to
@@ -47,7 +46,7 @@ class RosterPage(DeskPage):
 
     Every change goes through ``changes`` (dialogs, the task runner, the undo stack) and is
     followed by a reload; ``roster_loaded`` is emitted after each load is shown. Edits,
-    waitlist ↔ active and ending a stay can be undone (Ctrl+Z / Ctrl+Shift+Z while the page
+    waitlist ↔ active, ending a stay and a transfer can be undone (Ctrl+Z / Ctrl+Shift+Z while the page
     has the focus); someone leaves the roster only through a dialog that says so. Enter or a
     double-click asks for the person's profile window (``participant_opened(id)``), and so
     does Enter in the filter (on the first match; Down moves from the filter into the table).
@@ -62,16 +61,10 @@ class RosterPage(DeskPage):
     roster_loaded = Signal()
 
     def __init__(
-        self,
-        services: RosterServices,
-        tasks: TaskRunner,
-        parent: QWidget | None = None,
-        *,
-        flags: FlagSource | None = None,
+        self, services: RosterServices, tasks: TaskRunner, parent: QWidget | None = None
     ) -> None:
         super().__init__(tasks, parent)
         self._services = services
-        self._flags = flags or flag_source(services)
         self._fresh: CohortRow | None = None
         self._with_ended = False
         self._select_next: uuid.UUID | None = None  # asked for; applied by the next load
@@ -201,24 +194,17 @@ class RosterPage(DeskPage):
         cohort = self.cohort
         if cohort is None:
             return
-        services, flags = self._services, self._flags
+        progress = self._services.progress
         with_ended = not self.proxy.statuses <= CURRENT
         if select is not None:
             self._select_next = select  # a reload that supersedes this one selects it too
         wanted = self._select_next or self.selected_participant()
 
         def load() -> tuple[RosterSnapshot, uuid.UUID | None]:
-            fresh = services.cohorts.get(cohort.id)
-            rows = services.progress.roster(cohort.id, include_ended=with_ended)
-            try:
-                found = flags(cohort.id, services.context.today())
-            except Exception:  # the engine's failure must not hide the roster
-                found = None
-            entries = [
-                RosterEntry(row, None if found is None else found.get(row.participant_id, ()))
-                for row in rows
-            ]
-            return RosterSnapshot(fresh, entries, with_ended), wanted
+            # One read: the cohort, its members' figures and their flags, as of now.
+            roster = progress.roster(cohort.id, include_ended=with_ended)
+            entries = [RosterEntry(row, row.flags) for row in roster.rows]
+            return RosterSnapshot(roster.cohort, entries, with_ended), wanted
 
         self._tasks.submit(
             load,
@@ -279,7 +265,7 @@ class RosterPage(DeskPage):
             self.members_empty.show_state(
                 f"No one is enrolled in {name} yet",
                 "Each person appears here with attendance, streak, hours this week against "
-                "the IOP minimum, last mood and open goals. People who left are under Show.",
+                "the IOP minimum, last mood and goals due. People who left are under Show.",
                 "Add a person…",
             )
         self.inner.setCurrentWidget(self.members_empty)

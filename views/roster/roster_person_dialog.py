@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.errors import InvalidInput
+from app.services.figures.today import cohort_today
 from app.services.participants import ParticipantDraft, ParticipantRow
 from app.tasks import TaskRunner
 from views.roles import ROW_ROLE
@@ -27,7 +28,6 @@ from views.roster.roster_dialog_base import RosterDialog, date_edit
 
 if TYPE_CHECKING:
     from app.services.cohorts import CohortRow
-    from app.services.enrollments import EnrollResult
     from views.roster.roster_services import RosterServices
 
 PRONOUNS = ("", "she/her", "he/him", "they/them", "she/they", "he/they")
@@ -120,8 +120,9 @@ class EditPersonDialog(RosterDialog):
 class AddPersonDialog(RosterDialog):
     """Enrolls a new person, or someone already in the vault, in ``cohort``.
 
-    ``enrolled(EnrollResult)`` is emitted once both steps are stored; the result carries the
-    capacity warning, if any. The seat count is shown before anything is stored.
+    ``enrolled(EnrollResult)`` is emitted once the person and their enrollment are stored (one
+    unit of work, so a refusal leaves no one behind); the result carries the capacity
+    warning, if any. The seat count is shown before anything is stored.
     """
 
     enrolled = Signal(object)
@@ -168,7 +169,7 @@ class AddPersonDialog(RosterDialog):
         self.add_row("&Find:", "search", self.search, "Find someone by name")
         self.add_row("", "participant", self.matches, "People found")
 
-        today = services.context.today()
+        today = cohort_today(cohort.timezone, services.context.now())
         self.start_date = date_edit(self, today)
         self.add_row("&Starts on:", "start_date", self.start_date, "Start date")
         self.waitlist = QCheckBox("Put them on the &waitlist", self)
@@ -235,14 +236,12 @@ class AddPersonDialog(RosterDialog):
         waitlist = self.waitlist.isChecked()
         if self.new_person_mode:
             draft = self.person.draft()
-
-            def enroll_new() -> EnrollResult:
-                person = services.participants.create(draft)
-                return services.enrollments.enroll(
-                    person.id, cohort_id, start_date=start, waitlist=waitlist
-                )
-
-            self.submit(enroll_new, self.enrolled.emit)
+            self.submit(
+                lambda: services.enrollments.enroll_new(
+                    draft, cohort_id, start_date=start, waitlist=waitlist
+                ),
+                self.enrolled.emit,
+            )
             return
         item = self.matches.currentItem()
         if item is None:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.services.accountability import AccountabilityService
     from app.services.cohorts import CohortService
     from app.services.context import ServiceContext
     from app.services.enrollments import EnrollmentService
@@ -18,14 +17,14 @@ if TYPE_CHECKING:
 class RosterServices:
     """Picked from the vault's services by the composition root (app/desk.py).
 
-    The page reads through ``cohorts``, ``progress`` and ``accountability`` (the flags); its
-    dialogs and commands write through ``participants`` and ``enrollments``; ``context``
-    gives them the clock ("today" for dates the dialogs propose).
+    The page reads through ``progress`` (one snapshot: the cohort, its members' figures and
+    flags); its dialogs and commands read ``cohorts`` (where a transfer may go) and write
+    through ``participants`` and ``enrollments``; ``context`` gives them the clock (now, whose
+    day in the cohort's zone the dialogs propose).
     """
 
     cohorts: CohortService
     participants: ParticipantService
     enrollments: EnrollmentService
     progress: ProgressService
-    accountability: AccountabilityService
     context: ServiceContext

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.figures.today import cohort_today
 from app.tasks import TaskRunner
 from models import CohortStatus, EnrollmentStatus
 from views.roster.roster_dialog_base import RosterDialog, date_edit
@@ -82,7 +83,7 @@ class EndStayDialog(RosterDialog):
         self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(72)
         self.reason_label = self.add_row("&Reason:", "reason", self.reason, "Reason")
-        self.end_date = date_edit(self, services.context.today())
+        self.end_date = date_edit(self, cohort_today(cohort.timezone, services.context.now()))
         self.add_row("&Last day:", "end_date", self.end_date, "Last day")
         self.outcomes[EnrollmentStatus.GRADUATED].setChecked(True)
         self.outcomes[EnrollmentStatus.GRADUATED].setFocus()
@@ -116,9 +117,10 @@ class EndStayDialog(RosterDialog):
 
 
 class MoveDialog(RosterDialog):
-    """Moves someone to another active cohort on a date: the confirmation.
+    """Transfers someone to another active cohort on a date: the confirmation.
 
-    ``moved(entry, EnrollResult)`` is emitted once stored (with the target's capacity warning).
+    ``moved(entry, TransferResult)`` is emitted once stored (the stay here ended as a
+    transfer, the one there begun, and the target's capacity warning).
     """
 
     moved = Signal(object, object)
@@ -147,7 +149,7 @@ class MoveDialog(RosterDialog):
         self.target = QComboBox(self)
         self.target.setPlaceholderText("Loading cohorts…")
         self.add_row("&To:", "cohort", self.target, "Move to cohort")
-        self.move_date = date_edit(self, services.context.today())
+        self.move_date = date_edit(self, cohort_today(cohort.timezone, services.context.now()))
         self.add_row("&On:", "end_date", self.move_date, "Move date")
         self.accept_button.setEnabled(False)
         cohorts = services.cohorts
@@ -178,6 +180,6 @@ class MoveDialog(RosterDialog):
         enrollments, entry, day = self._services.enrollments, self._entry, None
         day = qdate_value(self.move_date)
         self.submit(
-            lambda: enrollments.move(entry.row.enrollment_id, target.id, on=day),
+            lambda: enrollments.transfer(entry.row.enrollment_id, target.id, on=day),
             lambda result: self.moved.emit(entry, result),
         )

@@ -18,10 +18,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
+from app.services.accountability.flags import Flag
 from app.services.progress import RosterRow
 from models import EnrollmentStatus
 from views.roles import ROW_ROLE, SORT_ROLE
-from views.roster.roster_flags import RosterFlag
 from views.theme import meaning
 
 Index = QModelIndex | QPersistentModelIndex
@@ -33,6 +33,7 @@ STATUS_TEXT = {
     EnrollmentStatus.GRADUATED: "Graduated",
     EnrollmentStatus.DISCHARGED: "Discharged",
     EnrollmentStatus.WITHDREW: "Withdrew",
+    EnrollmentStatus.TRANSFERRED: "Transferred",
 }
 
 
@@ -44,7 +45,7 @@ class RosterEntry:
     """
 
     row: RosterRow
-    flags: tuple[RosterFlag, ...] | None = None
+    flags: tuple[Flag, ...] | None = None
 
     @property
     def participant_id(self) -> uuid.UUID:
@@ -77,7 +78,7 @@ HEADERS = {
     Column.STREAK: ("Streak", "Sessions attended in a row, up to the latest one"),
     Column.HOURS: ("This week", "Hours attended this week against the IOP minimum"),
     Column.MOOD: ("Mood", "Mood at the latest check-in, 0 to 10"),
-    Column.GOALS: ("Open goals", "Goals not yet reported back on"),
+    Column.GOALS: ("Goals due", "Goals due for report-back at the session in progress or next"),
     Column.FLAGS: ("Flags", "Reasons to check in with someone (facilitators only)"),
 }
 NOW_FIGURES = {Column.ATTENDANCE, Column.STREAK, Column.HOURS}
@@ -208,12 +209,12 @@ def display(entry: RosterEntry, column: Column) -> str:
     if column is Column.MOOD:
         return "—" if row.last_mood is None else f"{row.last_mood}/10"
     if column is Column.GOALS:
-        return str(row.open_goals)
+        return str(row.goals_due)
     if entry.flags is None:
         return "?"
     if not entry.flags:
         return ""
-    first = entry.flags[0].kind
+    first = entry.flags[0].kind.value
     more = f" +{len(entry.flags) - 1}" if len(entry.flags) > 1 else ""
     return first[:1].upper() + first[1:] + more  # every reason is in the tooltip
 
@@ -230,7 +231,7 @@ def sort_key(entry: RosterEntry, column: Column) -> Any:
         Column.STREAK: row.current_streak,
         Column.HOURS: row.minutes_this_week,
         Column.MOOD: missing if row.last_mood is None else float(row.last_mood),
-        Column.GOALS: row.open_goals,
+        Column.GOALS: row.goals_due,
         Column.FLAGS: 0 if entry.flags is None else len(entry.flags),
     }
     return keys[column]

@@ -80,7 +80,7 @@ class SearchResultsModel(SnapshotTableModel[SearchHit]):
             case SearchColumn.COHORT:
                 return row.cohort_name
             case SearchColumn.WHEN:
-                return "" if row.when is None else day_text(row.when.astimezone().date())
+                return "" if row.day is None else day_text(row.day)
             case _:
                 return CLINICIAN_MARK if row.clinician_only else "Group"
 

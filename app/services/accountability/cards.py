@@ -1,7 +1,8 @@
 """The participant card of the live round: everything a facilitator needs about one speaker.
 
 A card is facilitator-only (it carries flags); it never reaches the presenter screen. Its
-"last time" words come only from check-ins shared with the group.
+"last time" words come only from check-ins shared with the group. Its figures (goals due,
+flags, hours, streak) are the member's ``MemberFigures``, the same the roster and agenda show.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from app.services.accountability.facts import CohortHistory, MemberFact
 from app.services.accountability.flags import Flag, absent_streak
 from app.services.accountability.milestones import Milestone
 from app.services.accountability.prompts import FollowUpPrompt, prompts_for
+from app.services.figures.goals import GoalDue
+from app.services.figures.member import MemberFigures
 from app.services.values import ValueRow
 
 
@@ -25,17 +28,6 @@ class LastWords:
     session_date: dt.date
     mood: int | None
     emotion_words: str
-
-
-@dataclass(frozen=True, slots=True)
-class GoalDue:
-    """An open goal to report back on; record the outcome with ``GoalService.review``."""
-
-    goal_id: uuid.UUID
-    text: str
-    value_domain: str
-    set_on: dt.date
-    sessions_since: int  # held sessions they attended since it was set
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,17 +44,22 @@ class ParticipantCard:
     pair_id: uuid.UUID | None
     prompts: tuple[FollowUpPrompt, ...]
     flags: tuple[Flag, ...]
+    figures: MemberFigures | None = None  # None for someone the engine does not know
 
 
 def build_card(
     history: CohortHistory,
     member: MemberFact,
     milestones: list[Milestone],
-    member_flags: list[Flag],
+    figures: MemberFigures,
 ) -> ParticipantCard:
+    """The member's card; its goals due and flags are ``figures``' (as of ``history.as_of``)."""
     pid = member.participant_id
     zone = history.cohort.zone
-    shared = [c for c in history.checkins.get(pid, ()) if c.shared]
+    # "Last time": what they shared before the session being prepared, not during it.
+    shared = [
+        c for c in history.checkins.get(pid, ()) if c.shared and c.session_start < history.anchor
+    ]
     last = shared[-1] if shared else None
     last_words = (
         LastWords(
@@ -70,17 +67,6 @@ def build_card(
         )
         if last is not None
         else None
-    )
-    attended = [s for s in history.held_sessions_of(member) if history.attended(s.id, pid)]
-    goals = tuple(
-        GoalDue(
-            g.id,
-            g.text,
-            g.value_domain,
-            g.set_start.astimezone(zone).date(),
-            sum(1 for s in attended if s.start > g.set_start),
-        )
-        for g in history.open_goals.get(pid, ())
     )
     names = {m.participant_id: m.display_name for m in history.members}
     pair = next(
@@ -97,17 +83,19 @@ def build_card(
         tuple(names.get(other, "") for other in pair.member_ids if other != pid) if pair else ()
     )
     theirs = [m for m in milestones if m.participant_id == pid]
+    member_flags = list(figures.flags)
     return ParticipantCard(
         participant_id=pid,
         display_name=member.display_name,
         pronouns=member.pronouns,
         last_shared=last_words,
-        goals_due=goals,
+        goals_due=figures.goals_due,
         values=history.values.get(pid, ()),
         milestones=tuple(theirs),
         missed_last_session=bool(absent_streak(history, member)),
         partner_names=partners,
         pair_id=pair.id if pair else None,
         prompts=tuple(prompts_for(history, member, theirs, member_flags)),
-        flags=tuple(member_flags),
+        flags=figures.flags,
+        figures=figures,
     )

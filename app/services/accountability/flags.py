@@ -1,9 +1,11 @@
 """Flags: who may be slipping, each with a reason in plain words and the records behind it.
 
 Flags are for the facilitator and clinicians only, never for a screen the group sees. The
-rules, as of a session (records from before its start) or a date:
-- ABSENT_LAST_SESSION: not marked attended at the latest held session while enrolled
-  (no mark counts as absent; excused absences count, and the reason says so).
+rules read a history as of one instant (now, on every screen), counting sessions, hours and
+goals as ``app.services.figures`` defines them:
+- ABSENT_LAST_SESSION: not marked attended at the latest session that counts for them
+  (held while enrolled, and over; no mark counts as absent; excused absences count, and the
+  reason says so).
 - ABSENT_IN_A_ROW: two or more such sessions in a row (replaces ABSENT_LAST_SESSION).
 - MOOD_DROP: the latest mood is 3 or more points below the median of the up to 4 moods before
   it (at least 2 are needed for a baseline).
@@ -12,8 +14,8 @@ rules, as of a session (records from before its start) or a date:
   attended once its week was over (from 6 days after the session that set it: a goal is for
   the coming week, so the sessions inside that week are not missed report-backs).
 - HOURS_BELOW_MINIMUM: this ISO week's minutes (attended, plus planned minutes of sessions
-  still scheduled, as if attended) below the cohort's weekly minimum; not in a week someone
-  joined or left part-way, nor in a week without sessions.
+  still to come, as if attended) below the cohort's weekly minimum; not in a week someone
+  joined or left part-way, nor in a week without sessions (``figures.attendance.week_hours``).
 - NO_PARTNER_CONTACT: in a current pair and no contact involving them logged for the cohort's
   ``partner_contact_days`` days or more (counted from the pair's start when none yet).
 """
@@ -26,10 +28,10 @@ import statistics
 import uuid
 from dataclasses import dataclass
 
-from app.services.accountability.calendar import short_date, week_monday
+from app.services.accountability.calendar import short_date
 from app.services.accountability.facts import CohortHistory, MemberFact, SessionFact
 from app.services.accountability.records import RecordRef
-from models import SessionStatus
+from app.services.figures.attendance import counted_sessions, week_hours
 
 MOOD_DROP_POINTS = 3
 MOOD_BASELINE_CHECKINS = 4
@@ -79,7 +81,7 @@ def flags_for(history: CohortHistory, member: MemberFact) -> list[Flag]:
 def absent_streak(history: CohortHistory, member: MemberFact) -> list[SessionFact]:
     """The latest held sessions the member missed in a row, newest first."""
     missed = []
-    for session in reversed(history.held_sessions_of(member)):
+    for session in reversed(counted_sessions(history, member)):
         if history.attended(session.id, member.participant_id):
             break
         missed.append(session)
@@ -139,7 +141,9 @@ def high_craving(history: CohortHistory, member: MemberFact) -> list[Flag]:
 def unreported_goals(history: CohortHistory, member: MemberFact) -> list[Flag]:
     found = []
     attended = [
-        s for s in history.held_sessions_of(member) if history.attended(s.id, member.participant_id)
+        s
+        for s in counted_sessions(history, member)
+        if history.attended(s.id, member.participant_id)
     ]
     zone = history.cohort.zone
     for goal in history.open_goals.get(member.participant_id, ()):
@@ -158,39 +162,22 @@ def unreported_goals(history: CohortHistory, member: MemberFact) -> list[Flag]:
 
 
 def weekly_hours(history: CohortHistory, member: MemberFact) -> list[Flag]:
-    monday = week_monday(history.as_of_date)
-    sunday = monday + dt.timedelta(days=6)
-    if member.joined > monday or (member.left is not None and member.left < sunday):
+    hours = week_hours(history, member)
+    if not hours.below_minimum:
         return []
-    attended = projected = 0
-    evidence: list[RecordRef] = []
-    for session in history.sessions:
-        if not monday <= session.local_date <= sunday:
-            continue
-        if session.status is SessionStatus.CANCELLED:
-            continue
-        mark = history.marks.get((session.id, member.participant_id))
-        if session.start >= history.as_of or (
-            mark is None and session.status is SessionStatus.SCHEDULED
-        ):
-            projected += session.planned_minutes
-        elif mark is not None:
-            attended += mark.minutes
-            evidence.append(RecordRef("attendance", mark.id))
-        evidence.append(RecordRef("group_session", session.id))
-    minimum = history.cohort.weekly_minimum_minutes
-    if not evidence or attended + projected >= minimum:
-        return []
+    evidence = [RecordRef("attendance", mark.id) for mark in hours.marks]
+    evidence += [RecordRef("group_session", session.id) for session in hours.sessions]
+    attended, projected = hours.attended_minutes, hours.projected_minutes
     reason = (
         f"Projected {_hours(attended + projected)} this week ({_hours(attended)} attended, "
-        f"{_hours(projected)} still scheduled), below the {_hours(minimum)} minimum."
+        f"{_hours(projected)} still scheduled), below the {_hours(hours.minimum_minutes)} minimum."
     )
     return [_flag(member, FlagKind.HOURS_BELOW_MINIMUM, reason, evidence)]
 
 
 def partner_contact(history: CohortHistory, member: MemberFact) -> list[Flag]:
     found = []
-    day = history.as_of_date
+    day = history.today
     limit = history.cohort.partner_contact_days
     names = {m.participant_id: m.display_name for m in history.members}
     for pair in history.pairs:

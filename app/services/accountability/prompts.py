@@ -19,6 +19,7 @@ from app.services.accountability.facts import CohortHistory, MemberFact
 from app.services.accountability.flags import Flag, FlagKind, absent_streak
 from app.services.accountability.milestones import Milestone
 from app.services.accountability.records import RecordRef
+from app.services.figures.goals import due_goal_facts
 from models import ValueSource
 
 
@@ -86,7 +87,7 @@ def prompts_for(
     pid = member.participant_id
     found: list[FollowUpPrompt] = []
     previous = history.previous_session()
-    for goal in history.open_goals.get(pid, ()):
+    for goal in due_goal_facts(history, member):
         when = (
             "Last session"
             if previous is not None and goal.set_in_session_id == previous.id

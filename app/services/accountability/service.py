@@ -1,8 +1,10 @@
 """``AccountabilityService``: the engine's entry points, each one read-only unit of work.
 
-Most calls take the session being prepared: the engine looks at everything recorded before
-that session's start, in the cohort's time zone. ``evaluate`` returns every result at once
-(one load of the history), which is what the agenda and the live round's cards use.
+Most calls take the session being prepared. The engine reads as of now, the one "as of"
+instant of every screen (``moment.resolve_moment``); for a session on an earlier day than
+the cohort's today it reads what was recorded before that session's start, as it read then.
+``evaluate`` returns every result at once (one load of the history), which is what the
+agenda and the live round's cards use.
 """
 
 from __future__ import annotations
@@ -11,18 +13,19 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from app.services.accountability import flags as flag_rules
-from app.services.accountability import milestones as milestone_rules
-from app.services.accountability import suggestions
+import app.services.accountability.flags as flag_rules
+import app.services.accountability.milestones as milestone_rules
+import app.services.accountability.suggestions as suggestions
 from app.services.accountability.cards import ParticipantCard, build_card
 from app.services.accountability.facts import CohortHistory
 from app.services.accountability.flags import Flag
-from app.services.accountability.history import cohort_today, load_history
+from app.services.accountability.history import load_history
 from app.services.accountability.milestones import Milestone
 from app.services.accountability.prompts import FollowUpPrompt
 from app.services.accountability.suggestions import PairingSuggestion, PeerLeaderSuggestion
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput, NotFound
+from app.services.figures.member import member_figures
 from app.services.lookup import live
 from models import GroupSession
 
@@ -51,23 +54,22 @@ class Evaluation:
 
 
 def evaluate_history(history: CohortHistory) -> Evaluation:
-    """The pure part of ``AccountabilityService.evaluate`` (tests call it on built histories)."""
-    found = flag_rules.flags(history)
+    """The pure part of ``AccountabilityService.evaluate`` (tests call it on built histories).
+
+    Each member's figures (flags included) are worked out once, by ``member_figures``, and
+    the cards and the flag list both carry them.
+    """
     celebrations = milestone_rules.celebrations(history)
+    figures = [member_figures(history, member) for member in history.members]
     cards = tuple(
-        build_card(
-            history,
-            member,
-            celebrations,
-            [f for f in found if f.participant_id == member.participant_id],
-        )
-        for member in history.members
+        build_card(history, member, celebrations, theirs)
+        for member, theirs in zip(history.members, figures, strict=True)
     )
     return Evaluation(
         history.cohort.id,
         history.session.id if history.session else None,
         history.as_of_date,
-        tuple(found),
+        tuple(flag for theirs in figures for flag in theirs.flags),
         tuple(celebrations),
         cards,
         tuple(suggestions.peer_leaders(history)),
@@ -92,14 +94,17 @@ class AccountabilityService:
                 cohort_id = live(db, GroupSession, session_id, "session").cohort_id
             if cohort_id is None:
                 raise InvalidInput("cohort", "Choose a cohort or a session.")
-            return load_history(db, cohort_id, session_id=session_id, on=on)
+            return load_history(
+                db, cohort_id, now=self._context.now(), session_id=session_id, on=on
+            )
 
     def evaluate(self, session_id: uuid.UUID) -> Evaluation:
         """Flags, celebrations, cards (with prompts) and peer-leader ranking for a session."""
         return evaluate_history(self._history(session_id=session_id))
 
     def evaluate_on(self, cohort_id: uuid.UUID, day: dt.date) -> Evaluation:
-        """The same for a local date with no session (records before that day count)."""
+        """The same for a local date with no session: as of now for today or later, else
+        as of that day's start (records before that day count)."""
         return evaluate_history(self._history(cohort_id=cohort_id, on=day))
 
     def flags(self, session_id: uuid.UUID) -> list[Flag]:
@@ -117,15 +122,6 @@ class AccountabilityService:
         history = self._history(cohort_id=cohort_id, on=last + dt.timedelta(days=1))
         return milestone_rules.milestones_between(history, first, last)
 
-    def card(self, session_id: uuid.UUID, participant_id: uuid.UUID) -> ParticipantCard:
-        return self.evaluate(session_id).card(participant_id)
-
-    def prompts(
-        self, session_id: uuid.UUID, participant_id: uuid.UUID | None = None
-    ) -> list[FollowUpPrompt]:
-        found = self.evaluate(session_id).prompts
-        return [p for p in found if participant_id is None or p.participant_id == participant_id]
-
     def peer_leaders(self, session_id: uuid.UUID) -> list[PeerLeaderSuggestion]:
         """Members ranked for leading the peer-led segment; the first is the suggestion."""
         return suggestions.peer_leaders(self._history(session_id=session_id))
@@ -133,5 +129,5 @@ class AccountabilityService:
     def pairing(self, cohort_id: uuid.UUID, *, on: dt.date | None = None) -> PairingSuggestion:
         """A suggested pairing of the members on ``on`` (default today in the cohort's zone)."""
         with self._context.database.read() as db:
-            day = on or cohort_today(db, cohort_id, self._context.now())
-            return suggestions.pairing(load_history(db, cohort_id, on=day))
+            history = load_history(db, cohort_id, now=self._context.now(), on=on)
+            return suggestions.pairing(history)

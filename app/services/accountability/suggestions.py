@@ -56,7 +56,7 @@ def peer_leaders(history: CohortHistory) -> list[PeerLeaderSuggestion]:
     """Members ranked for leading the next peer-led segment, the suggestion first."""
     led: dict[uuid.UUID, list[dt.date]] = {}
     for session in history.sessions:
-        if session.start <= history.as_of and session.peer_leader_id is not None:
+        if session.start <= history.anchor and session.peer_leader_id is not None:
             led.setdefault(session.peer_leader_id, []).append(session.local_date)
     ranked = []
     for member in history.members:

@@ -2,14 +2,17 @@
 
 ``AgendaService`` (read-only):
 - ``for_session(session_id) -> Agenda``
-- ``for_cohort(cohort_id, on=None) -> Agenda``: the cohort's next session on or after ``on``
-  (a local date, default today in the cohort's zone); a date-only agenda when none is planned.
+- ``for_cohort(cohort_id, on=None) -> Agenda``: the cohort's session in progress or next
+  (``on``: a local date to look from instead, default today in the cohort's zone); a
+  date-only agenda when none is planned.
 - ``for_active_cohorts(on=None) -> list[Agenda]``: every active cohort, by name.
 - ``presenter(session_id) -> PresenterView``: the screen the group may see (``presenter.py``).
 ``agenda_markdown.render(agenda)`` prints an agenda as Markdown (the CLI's ``agenda``).
 
 An ``Agenda`` is for the facilitator: it holds flags. It never holds clinician-only text (the
-engine's history has none) and never a partner-contact note.
+engine's history has none) and never a partner-contact note. Its figures are read as of now
+(for a session on an earlier day, as they read then): each member's ``MemberFigures`` are
+the ones the roster and the live card show.
 """
 
 from __future__ import annotations
@@ -23,11 +26,14 @@ from sqlalchemy import select
 
 from app.services.accountability.facts import CohortHistory
 from app.services.accountability.flags import Flag
-from app.services.accountability.history import cohort_today, load_history
+from app.services.accountability.history import load_history
 from app.services.accountability.milestones import Milestone
+from app.services.accountability.moment import focus_session_id
 from app.services.accountability.service import Evaluation, evaluate_history
 from app.services.agenda.presenter import PresenterView, presenter_view
 from app.services.context import ServiceContext
+from app.services.figures.member import MemberFigures
+from app.services.figures.today import cohort_today, local_day_start
 from app.services.lookup import live
 from app.services.round.view import derive_round_id, view
 from models import Cohort, CohortStatus, GroupSession, RoundKind, RoundState, SessionStatus
@@ -82,6 +88,7 @@ class AgendaMember:
     participant_id: uuid.UUID
     display_name: str
     pronouns: str
+    figures: MemberFigures
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,30 +116,38 @@ class AgendaService:
     def for_session(self, session_id: uuid.UUID) -> Agenda:
         with self._context.database.read() as db:
             session = live(db, GroupSession, session_id, "session")
-            history = load_history(db, session.cohort_id, session_id=session_id)
+            history = load_history(
+                db, session.cohort_id, now=self._context.now(), session_id=session_id
+            )
         return build_agenda(history, evaluate_history(history))
 
     def for_cohort(self, cohort_id: uuid.UUID, on: dt.date | None = None) -> Agenda:
+        """The agenda of the session in progress or next (the one the roster's goals are due
+        at); with ``on`` after today, of the first session on or after that date; with ``on``
+        before today, of that one as it read then."""
+        now = self._context.now()
         with self._context.database.read() as db:
             cohort = live(db, Cohort, cohort_id, "cohort")
-            day = on or cohort_today(db, cohort_id, self._context.now())
             zone = ZoneInfo(cohort.timezone)
-            begin = dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC)
-            session_id = db.scalar(
-                select(GroupSession.id)
-                .where(
-                    GroupSession.cohort_id == cohort_id,
-                    GroupSession.deleted.is_(False),
-                    GroupSession.status != SessionStatus.CANCELLED,
-                    GroupSession.scheduled_start >= begin,
-                )
-                .order_by(GroupSession.scheduled_start)
-                .limit(1)
-            )
-            if session_id is not None:
-                history = load_history(db, cohort_id, session_id=session_id)
+            day = on or cohort_today(zone, now)
+            if day == cohort_today(zone, now):
+                session_id = focus_session_id(db, cohort_id, now)
             else:
-                history = load_history(db, cohort_id, on=day)
+                session_id = db.scalar(
+                    select(GroupSession.id)
+                    .where(
+                        GroupSession.cohort_id == cohort_id,
+                        GroupSession.deleted.is_(False),
+                        GroupSession.status != SessionStatus.CANCELLED,
+                        GroupSession.scheduled_start >= local_day_start(day, zone),
+                    )
+                    .order_by(GroupSession.scheduled_start)
+                    .limit(1)
+                )
+            if session_id is not None:
+                history = load_history(db, cohort_id, now=now, session_id=session_id)
+            else:
+                history = load_history(db, cohort_id, now=now, on=day)
         return build_agenda(history, evaluate_history(history))
 
     def for_active_cohorts(self, on: dt.date | None = None) -> list[Agenda]:
@@ -150,7 +165,9 @@ class AgendaService:
         """What the group may see: round order, peer leader, milestones; no flag, ever."""
         with self._context.database.read() as db:
             session = live(db, GroupSession, session_id, "session")
-            history = load_history(db, session.cohort_id, session_id=session_id)
+            history = load_history(
+                db, session.cohort_id, now=self._context.now(), session_id=session_id
+            )
             round_view = None
             # The closing round once it has begun, else the check-in round, if any.
             for kind in (RoundKind.CLOSING, RoundKind.CHECK_IN):
@@ -222,7 +239,9 @@ def build_agenda(history: CohortHistory, evaluation: Evaluation) -> Agenda:
         unpaired=tuple(m.display_name for m in history.members if m.participant_id not in paired),
         peer_leader=_peer_leader(history, evaluation, names),
         members=tuple(
-            AgendaMember(m.participant_id, m.display_name, m.pronouns) for m in history.members
+            AgendaMember(m.participant_id, m.display_name, m.pronouns, card.figures)
+            for m, card in zip(history.members, evaluation.cards, strict=True)
+            if card.figures is not None
         ),
     )
 

@@ -14,6 +14,7 @@ from app.services import validation as check
 from app.services.context import ServiceContext
 from app.services.enrollments import require_member
 from app.services.errors import InvalidInput
+from app.services.figures.today import cohort_today
 from app.services.ids import attendance_id
 from app.services.lookup import live
 from app.services.sessions import SessionRow
@@ -230,7 +231,7 @@ class AttendanceService:
         with self._context.database.read() as db:
             cohort = live(db, Cohort, cohort_id, "cohort")
             zone = ZoneInfo(cohort.timezone)
-            today = self._context.now().astimezone(zone).date()
+            today = cohort_today(zone, self._context.now())
             live_sessions = (GroupSession.cohort_id == cohort_id, GroupSession.deleted.is_(False))
             total = db.scalar(select(func.count()).where(*live_sessions)) or 0
             if ending is None:

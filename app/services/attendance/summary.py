@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from app.services.cohorts import weekly_minimum
 from app.services.context import ServiceContext
+from app.services.figures.attendance import ATTENDED
+from app.services.figures.today import cohort_today, week_monday
 from app.services.lookup import live
-from app.services.progress import ATTENDED, week_start
 from models import (
     Attendance,
     AttendanceStatus,
@@ -156,8 +157,8 @@ class AttendanceSummaryService:
         with self._context.database.read() as db:
             cohort = live(db, Cohort, cohort_id, "cohort")
             zone = ZoneInfo(cohort.timezone)
-            today = at.astimezone(zone).date()
-            this_week = week_start(today)
+            today = cohort_today(zone, at)
+            this_week = week_monday(today)
             minimum = weekly_minimum(cohort)
             tallies = _tallies(db, cohort_id, zone)
             stays = _stays(db, cohort_id)
@@ -284,7 +285,7 @@ def _rates(
     for tally, members in zip(held, enrolled, strict=False):
         # Someone marked but not (or no longer) enrolled still counts as expected.
         expected = max(members - tally.excused, tally.attended)
-        for bucket in (by_week[week_start(tally.day)], by_day[tally.day]):
+        for bucket in (by_week[week_monday(tally.day)], by_day[tally.day]):
             bucket[0] += 1
             bucket[1] += expected
             bucket[2] += tally.attended
@@ -316,7 +317,7 @@ def _member_figures(
         minutes: dict[dt.date, int] = defaultdict(int)
         for session_id, (_status, attended) in theirs.items():
             if (day := day_of.get(session_id)) is not None:
-                minutes[week_start(day)] += attended
+                minutes[week_monday(day)] += attended
         open_sessions = [
             t.planned_minutes
             for t in scheduled
@@ -334,7 +335,7 @@ def _member_figures(
                     monday,
                     minutes.get(monday, 0),
                     remaining if monday == this_week else 0,
-                    enrolled=week_start(stay.start) <= monday,
+                    enrolled=week_monday(stay.start) <= monday,
                 )
             )
         so_far = minutes.get(this_week, 0)

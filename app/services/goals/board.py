@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import Counter
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -12,6 +11,14 @@ from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from app.services.context import ServiceContext
+from app.services.figures.goals import (
+    Completion,
+    completion,
+    due_at,
+    latest_outcomes,
+    still_to_report,
+)
+from app.services.figures.today import cohort_today, local_date, local_day_start, week_bounds
 from app.services.lookup import live
 from models import (
     Cohort,
@@ -80,33 +87,41 @@ class ReviewEntry:
 
 @dataclass(frozen=True, slots=True)
 class CompletionRow:
-    """Report-backs counted for one participant or one value domain.
-
-    ``rate`` counts a goal done as 1 and partly done as ½, over all report-backs.
-    """
+    """Goal completion (``app.services.figures.goals``) of one participant or value domain."""
 
     label: str
     participant_id: uuid.UUID | None
-    done: int
-    partly: int
-    not_done: int
+    completion: Completion
+
+    @property
+    def done(self) -> int:
+        return self.completion.done
+
+    @property
+    def partly(self) -> int:
+        return self.completion.partly
+
+    @property
+    def not_done(self) -> int:
+        return self.completion.not_done
 
     @property
     def reviewed(self) -> int:
-        return self.done + self.partly + self.not_done
+        return self.completion.reported
 
     @property
     def rate(self) -> float | None:
-        return (self.done + self.partly / 2) / self.reviewed if self.reviewed else None
+        return self.completion.rate
 
 
 @dataclass(frozen=True, slots=True)
 class GoalBoard:
     """Everything the goal tracker shows for ``cohort_id`` at ``session`` (None: no sessions).
 
-    ``due``: open goals of current members set before the session. ``this_week``: goals set
-    in the session's ISO week; ``without_goal``: current members who set none that week.
-    Completion counts every report-back of current members' goals set in this cohort.
+    ``due``: current members' goals due for report-back at the session and not reported on
+    yet (``figures.goals``). ``this_week``: goals set in the session's ISO week;
+    ``without_goal``: current members who set none that week. Completion counts current
+    members' goals set in this cohort and reported back on, each by its latest outcome.
     ``history``: the newest report-backs of anyone in this cohort (``history_truncated``
     when there were more than ``HISTORY_LIMIT``).
     """
@@ -147,7 +162,7 @@ class GoalBoardService:
                 else self._default_session(db, cohort_id, zone)
             )
             members = _members(db, cohort_id)
-            today = self._context.now().astimezone(zone).date()
+            today = cohort_today(zone, self._context.now())
             if session is None:
                 return GoalBoard(
                     cohort_id, cohort.name, today, None, (), members, (), (), (), (), (), (), False
@@ -159,15 +174,13 @@ class GoalBoardService:
                 zone,
                 _goal_query()
                 .where(
-                    Goal.status == GoalStatus.OPEN,
+                    *due_at(session.scheduled_start),
+                    still_to_report(),
                     Goal.participant_id.in_(member_ids),
-                    GroupSession.scheduled_start < session.scheduled_start,
                 )
                 .order_by(Participant.display_name, GroupSession.scheduled_start),
             )
-            monday = session.scheduled_start.astimezone(zone).date()
-            monday -= dt.timedelta(days=monday.weekday())
-            week_from = dt.datetime.combine(monday, dt.time(), tzinfo=zone)
+            week_from, week_to = week_bounds(local_date(session.scheduled_start, zone), zone)
             week = _goals(
                 db,
                 zone,
@@ -175,9 +188,8 @@ class GoalBoardService:
                 .where(
                     GroupSession.cohort_id == cohort_id,
                     Goal.participant_id.in_(member_ids),
-                    GroupSession.scheduled_start >= week_from.astimezone(dt.UTC),
-                    GroupSession.scheduled_start
-                    < (week_from + dt.timedelta(days=7)).astimezone(dt.UTC),
+                    GroupSession.scheduled_start >= week_from,
+                    GroupSession.scheduled_start < week_to,
                 )
                 .order_by(Participant.display_name, Goal.created_at),
             )
@@ -203,14 +215,13 @@ class GoalBoardService:
     def _default_session(
         self, db: Session, cohort_id: uuid.UUID, zone: ZoneInfo
     ) -> GroupSession | None:
-        today = self._context.now().astimezone(zone).date()
-        tomorrow = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+        today = cohort_today(zone, self._context.now())
         query = select(GroupSession).where(
             GroupSession.cohort_id == cohort_id,
             GroupSession.deleted.is_(False),
             GroupSession.status != SessionStatus.CANCELLED,
         )
-        before = tomorrow.astimezone(dt.UTC)
+        before = local_day_start(today + dt.timedelta(days=1), zone)
         latest = db.scalars(
             query.where(GroupSession.scheduled_start < before)
             .order_by(GroupSession.scheduled_start.desc())
@@ -315,32 +326,38 @@ def _times_carried(db: Session, goal_ids: list[uuid.UUID]) -> dict[uuid.UUID, in
 def _completion(
     db: Session, cohort_id: uuid.UUID, members: tuple[Member, ...]
 ) -> tuple[tuple[CompletionRow, ...], tuple[CompletionRow, ...]]:
+    reviewed_in = aliased(GroupSession)
     rows = db.execute(
-        select(Goal.participant_id, Goal.value_domain, GoalReview.outcome, func.count())
+        select(
+            Goal.id,
+            Goal.participant_id,
+            Goal.value_domain,
+            reviewed_in.scheduled_start,
+            GoalReview.outcome,
+        )
         .join(GoalReview, GoalReview.goal_id == Goal.id)
         .join(GroupSession, GroupSession.id == Goal.set_in_session_id)
+        .join(reviewed_in, reviewed_in.id == GoalReview.session_id)
         .where(
             GroupSession.cohort_id == cohort_id,
             Goal.participant_id.in_([m.id for m in members]),
             Goal.deleted.is_(False),
+            Goal.status != GoalStatus.DROPPED,
             GoalReview.deleted.is_(False),
         )
-        .group_by(Goal.participant_id, Goal.value_domain, GoalReview.outcome)
+    ).all()
+    outcomes = latest_outcomes((goal_id, at, outcome) for goal_id, _, _, at, outcome in rows)
+    owner = {goal_id: (person, domain) for goal_id, person, domain, _, _ in rows}
+    people: dict[uuid.UUID, list[ReviewOutcome]] = {m.id: [] for m in members}
+    domains: dict[str, list[ReviewOutcome]] = {}
+    for goal_id, outcome in outcomes.items():
+        person, domain = owner[goal_id]
+        people[person].append(outcome)
+        domains.setdefault(domain, []).append(outcome)
+    by_participant = tuple(CompletionRow(m.name, m.id, completion(people[m.id])) for m in members)
+    by_domain = tuple(
+        CompletionRow(d, None, completion(domains[d])) for d in sorted(domains, key=str.lower)
     )
-    people: dict[uuid.UUID, Counter[ReviewOutcome]] = {m.id: Counter() for m in members}
-    domains: dict[str, Counter[ReviewOutcome]] = {}
-    for participant_id, domain, outcome, count in rows:
-        people[participant_id][outcome] += count
-        domains.setdefault(domain, Counter())[outcome] += count
-
-    def row(
-        label: str, participant_id: uuid.UUID | None, c: Counter[ReviewOutcome]
-    ) -> CompletionRow:
-        done, partly = c[ReviewOutcome.DONE], c[ReviewOutcome.PARTLY]
-        return CompletionRow(label, participant_id, done, partly, c[ReviewOutcome.NOT_DONE])
-
-    by_participant = tuple(row(m.name, m.id, people[m.id]) for m in members)
-    by_domain = tuple(row(d, None, domains[d]) for d in sorted(domains, key=str.lower))
     return by_participant, by_domain
 
 

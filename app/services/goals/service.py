@@ -15,8 +15,6 @@ from app.services.enrollments import require_member
 from app.services.errors import InvalidInput
 from app.services.lookup import live
 from models import (
-    Enrollment,
-    EnrollmentStatus,
     Goal,
     GoalReview,
     GoalStatus,
@@ -186,29 +184,6 @@ class GoalService:
                     "status", "This goal continues an earlier one; take back the carry-forward."
                 )
             goal.deleted = True
-
-    def due_for_review(self, cohort_id: uuid.UUID, session_id: uuid.UUID) -> list[GoalRow]:
-        """Open goals of the cohort's current members set in sessions before ``session_id``."""
-        with self._context.database.read() as db:
-            session = live(db, GroupSession, session_id, "session")
-            members = select(Enrollment.participant_id).where(
-                Enrollment.cohort_id == cohort_id,
-                Enrollment.status == EnrollmentStatus.ACTIVE,
-                Enrollment.deleted.is_(False),
-            )
-            rows = db.execute(
-                select(Goal, Participant.display_name, GroupSession.scheduled_start)
-                .join(Participant, Participant.id == Goal.participant_id)
-                .join(GroupSession, GroupSession.id == Goal.set_in_session_id)
-                .where(
-                    Goal.status == GoalStatus.OPEN,
-                    Goal.deleted.is_(False),
-                    Goal.participant_id.in_(members),
-                    GroupSession.scheduled_start < session.scheduled_start,
-                )
-                .order_by(Participant.display_name, GroupSession.scheduled_start)
-            )
-            return [_row(g, name, start, "") for g, name, start in rows]
 
     def for_participant(self, participant_id: uuid.UUID) -> list[GoalRow]:
         """All of a participant's goals, newest first."""

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.services import checkins
 from app.services import validation as check
-from app.services.checkins import CheckInRow
+from app.services.checkins import CheckInDraft, CheckInRow
 from app.services.errors import InvalidInput
 from app.services.goals.service import GoalRow, value_domain
 from app.services.ids import checkin_id
@@ -68,6 +68,24 @@ class GoalLine:
     text: str
     domain: str
     goal_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInCommit:
+    """What a check-in round's card commits: the check-in as typed, and the report-backs."""
+
+    draft: CheckInDraft
+    report_backs: tuple[ReportBack, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClosingCommit:
+    """What a closing round's card commits: the goals for the coming week."""
+
+    lines: tuple[GoalLine, ...]
+
+
+CardCommit = CheckInCommit | ClosingCommit
 
 
 def report_back(

@@ -184,40 +184,19 @@ class RoundEntryService:
     ) -> CommittedCheckIn:
         """The card's check-in and report-backs, and its draft deleted, in one commit."""
         values = checkins.validated(draft)
-        now = self._context.now()
         with self._context.database.write() as db:
             session, participant, cohort = self._open(db, session_id, participant_id)
-            row = None
-            typed = any(values[name] not in (None, "") for name in values if name != "share_scope")
-            if typed or self._has_check_in(db, session_id, participant_id):
-                checkin = checkins.write(db, session_id, participant_id, cohort, values, now)
-                row = checkins.to_row(checkin, participant.display_name, session.scheduled_start)
-            reviews = tuple(
-                round_commit.report_back(db, session, participant_id, given, now)
-                for given in report_backs
+            return commit_check_in(
+                db, session, participant, cohort, values, report_backs, self._context.now()
             )
-            mark = db.get(Attendance, attendance_id(session_id, participant_id))
-            if mark is None or mark.deleted:
-                mark = self._mark(db, session, participant_id, AttendanceStatus.PRESENT, None, None)
-            round_drafts.discard(db, session_id, participant_id, RoundKind.CHECK_IN)
-            return CommittedCheckIn(row, reviews, _presence(mark))
 
     def commit_closing(
         self, session_id: uuid.UUID, participant_id: uuid.UUID, lines: Sequence[GoalLine]
     ) -> list[GoalRow]:
         """The closing round's goals for the coming week, and the draft deleted, in one commit."""
-        now = self._context.now()
         with self._context.database.write() as db:
             session, participant, _ = self._open(db, session_id, participant_id)
-            kept = []
-            for line in lines:
-                if line.goal_id is None and not line.text.strip():
-                    continue
-                goal = round_commit.write_goal(db, session, participant, line, now)
-                if goal is not None:
-                    kept.append(round_commit.goal_row(goal, participant, session))
-            round_drafts.discard(db, session_id, participant_id, RoundKind.CLOSING)
-            return kept
+            return commit_goals(db, session, participant, lines, self._context.now())
 
     def card_state(
         self, session_id: uuid.UUID, participant_id: uuid.UUID, kind: RoundKind
@@ -312,11 +291,6 @@ class RoundEntryService:
     # -- helpers -------------------------------------------------------------------------
 
     @staticmethod
-    def _has_check_in(db: Session, session_id: uuid.UUID, participant_id: uuid.UUID) -> bool:
-        found = db.get(CheckIn, checkin_id(session_id, participant_id))
-        return found is not None and not found.deleted
-
-    @staticmethod
     def _open(
         db: Session, session_id: uuid.UUID, participant_id: uuid.UUID
     ) -> tuple[GroupSession, Participant, Cohort]:
@@ -387,3 +361,59 @@ class RoundEntryService:
             session.status = SessionStatus.HELD
         db.flush()
         return mark
+
+
+def commit_check_in(
+    db: Session,
+    session: GroupSession,
+    participant: Participant,
+    cohort: Cohort,
+    values: dict[str, object],
+    report_backs: Sequence[ReportBack],
+    now: dt.datetime,
+) -> CommittedCheckIn:
+    """A check-in card's writes inside the caller's unit of work: the check-in (when something
+    was typed, or to update one), the report-backs, presence if unmarked, the draft deleted."""
+    session_id, participant_id = session.id, participant.id
+    row = None
+    typed = any(values[name] not in (None, "") for name in values if name != "share_scope")
+    existing = db.get(CheckIn, checkin_id(session_id, participant_id))
+    if typed or (existing is not None and not existing.deleted):
+        checkin = checkins.write(db, session_id, participant_id, cohort, values, now)
+        row = checkins.to_row(checkin, participant.display_name, session.scheduled_start)
+    reviews = tuple(
+        round_commit.report_back(db, session, participant_id, given, now) for given in report_backs
+    )
+    mark = db.get(Attendance, attendance_id(session_id, participant_id))
+    if mark is None or mark.deleted:
+        mark = RoundEntryService._mark(
+            db, session, participant_id, AttendanceStatus.PRESENT, None, None
+        )
+    round_drafts.discard(db, session_id, participant_id, RoundKind.CHECK_IN)
+    return CommittedCheckIn(row, reviews, _presence(mark))
+
+
+def commit_goals(
+    db: Session,
+    session: GroupSession,
+    participant: Participant,
+    lines: Sequence[GoalLine],
+    now: dt.datetime,
+) -> list[GoalRow]:
+    """A closing card's goals inside the caller's unit of work, and its draft deleted."""
+    kept = []
+    for line in lines:
+        if line.goal_id is None and not line.text.strip():
+            continue
+        goal = round_commit.write_goal(db, session, participant, line, now)
+        if goal is not None:
+            kept.append(round_commit.goal_row(goal, participant, session))
+    round_drafts.discard(db, session.id, participant.id, RoundKind.CLOSING)
+    return kept
+
+
+def open_entry(
+    db: Session, session_id: uuid.UUID, participant_id: uuid.UUID
+) -> tuple[GroupSession, Participant, Cohort]:
+    """The session, person and cohort an entry is for, checked (``RoundEntryService._open``)."""
+    return RoundEntryService._open(db, session_id, participant_id)

@@ -8,8 +8,10 @@ it was. ``RoundService`` (all calls return a fresh ``RoundView``):
 - ``start(session_id, kind=CHECK_IN, *, order=ALPHABETICAL, seed=None)``: begin or resume.
 - ``find(session_id, kind)``, ``get(round_id)``, ``in_progress(cohort_id=None)`` (to resume).
 - ``set_order(round_id, method, *, seed=None, custom=None)``: reorders those still to speak.
-- ``advance`` (Enter: the speaker is done), ``skip`` (come back later), ``go_to(participant)``
+- ``advance`` (the speaker is done), ``skip`` (come back later), ``go_to(participant)``
   (come back to someone, or revisit), ``include(participant)`` (a late joiner), ``finish``.
+- ``commit_and_advance(round_id, participant_id, card)`` (Enter): the speaker's card
+  committed (``CheckInCommit`` or ``ClosingCommit``) and the round advanced, in one commit.
 - ``set_soft_limit(round_id, seconds)``: the per-speaker soft limit.
 
 The speaker's timer is ``RoundView.elapsed_seconds(now)``: seconds already spoken plus the
@@ -24,16 +26,22 @@ import random
 import secrets
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services import checkins
 from app.services import validation as check
 from app.services.accountability.history import members_on
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput
+from app.services.figures.today import cohort_today, local_day_start
+from app.services.goals.service import GoalRow
 from app.services.lookup import live
+from app.services.round.commit import CardCommit, CheckInCommit
+from app.services.round.entries import CommittedCheckIn, commit_check_in, commit_goals, open_entry
 from app.services.round.view import (
     RoundView,
     derive_round_id,
@@ -60,6 +68,17 @@ from models import (
     TurnStatus,
 )
 
+ROUND_NAMES = {RoundKind.CHECK_IN: "check-in", RoundKind.CLOSING: "closing"}
+
+
+@dataclass(frozen=True, slots=True)
+class AdvancedRound:
+    """``commit_and_advance``'s result: the round moved on, and what the card stored."""
+
+    view: RoundView
+    check_in: CommittedCheckIn | None  # a check-in round's card
+    goals: tuple[GoalRow, ...]  # a closing round's card
+
 
 class RoundService:
     """Starts, moves and resumes rounds; see the module docstring for the calls."""
@@ -71,17 +90,16 @@ class RoundService:
         with self._context.database.read() as db:
             cohort = live(db, Cohort, cohort_id, "cohort")
             zone = ZoneInfo(cohort.timezone)
-            today = self._context.now().astimezone(zone).date()
-            begin = dt.datetime.combine(today, dt.time(), tzinfo=zone)
+            today = cohort_today(zone, self._context.now())
             rows = db.scalars(
                 select(GroupSession)
                 .where(
                     GroupSession.cohort_id == cohort_id,
                     GroupSession.deleted.is_(False),
                     GroupSession.status != SessionStatus.CANCELLED,
-                    GroupSession.scheduled_start >= begin.astimezone(dt.UTC),
+                    GroupSession.scheduled_start >= local_day_start(today, zone),
                     GroupSession.scheduled_start
-                    < (begin + dt.timedelta(days=1)).astimezone(dt.UTC),
+                    < local_day_start(today + dt.timedelta(days=1), zone),
                 )
                 .order_by(GroupSession.scheduled_start)
             )
@@ -186,6 +204,37 @@ class RoundService:
         """The speaker is done; move to the next one (waiting first, then skipped)."""
         return self._step(round_id, TurnStatus.DONE)
 
+    def commit_and_advance(
+        self, round_id: uuid.UUID, participant_id: uuid.UUID, card: CardCommit
+    ) -> AdvancedRound:
+        """Enter: commit the speaker's card and move to the next speaker, in one unit of work.
+
+        Refused, with nothing written, when ``participant_id`` is not the speaker any more,
+        when the card is not of the round's kind, or when any part of the card is.
+        """
+        values = checkins.validated(card.draft) if isinstance(card, CheckInCommit) else None
+        with self._context.database.write() as db:
+            state = _unfinished(db, round_id)
+            if state.current_participant_id != participant_id:
+                raise InvalidInput("round", "The round has moved on; their card was not saved.")
+            kind = RoundKind.CHECK_IN if values is not None else RoundKind.CLOSING
+            if state.kind is not kind:
+                raise InvalidInput(
+                    "round", f"That card is for the {ROUND_NAMES[kind]} round, not this one."
+                )
+            session, participant, cohort = open_entry(db, state.session_id, participant_id)
+            now = self._context.now()
+            check_in: CommittedCheckIn | None = None
+            goals: tuple[GoalRow, ...] = ()
+            if isinstance(card, CheckInCommit):
+                assert values is not None
+                check_in = commit_check_in(
+                    db, session, participant, cohort, values, card.report_backs, now
+                )
+            else:
+                goals = tuple(commit_goals(db, session, participant, card.lines, now))
+            return AdvancedRound(self._step_in(db, state, TurnStatus.DONE), check_in, goals)
+
     def skip(self, round_id: uuid.UUID) -> RoundView:
         """Pass over the speaker for now; the round comes back to them after the others."""
         return self._step(round_id, TurnStatus.SKIPPED)
@@ -244,17 +293,19 @@ class RoundService:
 
     def _step(self, round_id: uuid.UUID, status: TurnStatus) -> RoundView:
         with self._context.database.write() as db:
-            state = _unfinished(db, round_id)
-            turns = _turns(db, state.id)
-            by_id = {t.participant_id: t for t in turns}
-            current = state.current_participant_id
-            if current is None or current not in by_id:
-                raise InvalidInput("round", "Nobody is speaking; choose who speaks next.")
-            if status is TurnStatus.DONE or by_id[current].status is not TurnStatus.DONE:
-                by_id[current].status = status
-            rows = [turn_row(t, "", "") for t in turns]
-            self._move_to(state, by_id, next_speaker(rows, current))
-            return flushed_view(db, state)
+            return self._step_in(db, _unfinished(db, round_id), status)
+
+    def _step_in(self, db: Session, state: RoundState, status: TurnStatus) -> RoundView:
+        turns = _turns(db, state.id)
+        by_id = {t.participant_id: t for t in turns}
+        current = state.current_participant_id
+        if current is None or current not in by_id:
+            raise InvalidInput("round", "Nobody is speaking; choose who speaks next.")
+        if status is TurnStatus.DONE or by_id[current].status is not TurnStatus.DONE:
+            by_id[current].status = status
+        rows = [turn_row(t, "", "") for t in turns]
+        self._move_to(state, by_id, next_speaker(rows, current))
+        return flushed_view(db, state)
 
     def _move_to(
         self, state: RoundState, by_id: dict[uuid.UUID, RoundTurn], target: uuid.UUID | None

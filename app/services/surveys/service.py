@@ -13,13 +13,13 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput, NotFound
+from app.services.figures.today import cohort_today
 from app.services.lookup import live
 from app.services.surveys.definitions import Instrument, InstrumentLibrary
 from app.services.surveys.instruments import instrument_library
@@ -111,7 +111,7 @@ class SurveyService:
             participant = live(db, Participant, participant_id, "participant")
             cohort = live(db, Cohort, cohort_id, "cohort")
             now = self._context.now()
-            today = now.astimezone(ZoneInfo(cohort.timezone)).date()
+            today = cohort_today(cohort.timezone, now)
             day = answered_on or today
             if day > today:
                 raise InvalidInput(

@@ -46,12 +46,13 @@ class RosterPage(DeskPage):
 
     Every change goes through ``changes`` (dialogs, the task runner, the undo stack) and is
     followed by a reload; ``roster_loaded`` is emitted after each load is shown. Edits,
-    waitlist ↔ active, ending a stay and a transfer can be undone (Ctrl+Z / Ctrl+Shift+Z while the page
-    has the focus); someone leaves the roster only through a dialog that says so. Enter or a
-    double-click asks for the person's profile window (``participant_opened(id)``), and so
-    does Enter in the filter (on the first match; Down moves from the filter into the table).
-    People who left are loaded only when "Show" asks for them. Any change to the cohort's
-    members, wherever it was made, reloads the roster with the same person selected.
+    waitlist ↔ active, ending a stay and a transfer can be undone (Ctrl+Z / Ctrl+Shift+Z
+    while the page has the focus); someone leaves the roster only through a dialog that says
+    so. Enter or a double-click asks for the person's profile window
+    (``participant_opened(id)``), and so does Enter in the filter (on the first match; Down
+    moves from the filter into the table). People who left are loaded only when "Show" asks
+    for them. Any change to the cohort's members, wherever it was made, reloads the roster
+    (one snapshot: figures and flags) with the same person selected.
     """
 
     key = "roster"

@@ -287,6 +287,22 @@ def test_edit_undo_and_redo(
     assert names(page) == ["Ana Rose"]
 
 
+def test_a_read_from_before_an_undo_is_not_shown_after_it(
+    qtbot: QtBot, make_page: MakePage, services: Services, cohort: CohortRow, tasks: TaskRunner
+) -> None:
+    # A change-bus reload read just before a quick undo or redo must not show the roster as
+    # it was before that write; the write's end reloads it.
+    ana = enroll(services, cohort, "Ana R.")
+    page = make_page()
+    page.reload()
+    assert tasks.wait()  # read; its result waits in the event queue, not yet shown
+    renamed = ParticipantDraft("Ana Rose")
+    page.changes.run_change(lambda: services.participants.update(ana, renamed), "rename Ana R.")
+    with qtbot.waitSignal(page.roster_loaded, timeout=WAIT):
+        pass  # the early read arrives first, then the rename's own reload
+    assert names(page) == ["Ana Rose"]
+
+
 def test_waitlist_and_activate_are_undoable(
     qtbot: QtBot, make_page: MakePage, services: Services, cohort: CohortRow
 ) -> None:

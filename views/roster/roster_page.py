@@ -220,6 +220,11 @@ class RosterPage(DeskPage):
         snapshot, wanted = loaded
         if self.cohort is None or snapshot.cohort.id != self.cohort.id:
             return
+        if self.changes.busy:
+            # An undo or redo is being written: this read may be from before it (a change-bus
+            # reload just before a quick redo; one snapshot read is fast enough to arrive
+            # in between), and the write's end reloads after its commit.
+            return
         self._fresh = snapshot.cohort
         self._with_ended = snapshot.with_ended
         self._select_next = None

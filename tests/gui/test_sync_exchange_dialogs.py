@@ -277,6 +277,8 @@ def test_export_of_chosen_cohorts_keyboard_and_screenshot(
     exporting.activateWindow()  # Tab moves the application's focus: the window must be active
     qtbot.waitUntil(exporting.isActiveWindow, timeout=WAIT)
     exporting.recipient.peer.setFocus()
+    # Under load the focus may still be on its way (window activation is asynchronous).
+    qtbot.waitUntil(lambda: exporting.focusWidget() is exporting.recipient.peer, timeout=WAIT)
     QTest.keyClick(exporting.recipient.peer, Qt.Key.Key_Tab)  # the tab order follows the eye
     assert exporting.focusWidget() is exporting.recipient.key  # radios in a group: arrows, not Tab
     exporting.scope.some_cohorts.setFocus()
